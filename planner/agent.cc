@@ -1,0 +1,55 @@
+#include "planner/agent.h"
+
+#include <utility>
+
+#include "models/physics_state.h"
+
+namespace polo::planner {
+
+Agent::Agent(const models::Task* task, std::unique_ptr<Mppi> mppi)
+    : task_(task), mppi_(std::move(mppi)), data_(mj_makeData(task->model())) {
+  state_.assign(models::PhysicsStateSize(task->model()), 0.0);
+  features_.assign(task->num_features(), 0.0);
+  metrics_.assign(task->metric_names().size(), 0.0);
+}
+
+absl::StatusOr<std::unique_ptr<Agent>> Agent::Create(const models::Task* task,
+                                                     const MppiSettings& settings,
+                                                     ThreadPool* pool) {
+  absl::StatusOr<std::unique_ptr<Mppi>> mppi = Mppi::Create(task, settings, pool);
+  if (!mppi.ok()) return mppi.status();
+  auto agent = std::unique_ptr<Agent>(new Agent(task, *std::move(mppi)));
+  if (agent->data_ == nullptr) return absl::ResourceExhaustedError("mj_makeData failed");
+  agent->Reset(settings.seed);
+  return agent;
+}
+
+void Agent::Reset(uint64_t seed) {
+  task_->Reset(task_->model(), data_.get(), seed);
+  mppi_->Reset();
+  Observe();
+}
+
+void Agent::Observe() {
+  const mjModel* m = task_->model();
+  models::CapturePhysicsState(m, data_.get(), state_.data());
+  task_->Features(m, data_.get(), features_.data());
+  task_->Metrics(m, data_.get(), metrics_.data());
+}
+
+AgentStep Agent::Step(uint64_t step, TerminalValue* value) {
+  const mjModel* m = task_->model();
+  AgentStep result;
+  result.planner = mppi_->Optimize(state_.data(), step, value);
+  absl::Span<const double> action = mppi_->action();
+  for (int i = 0; i < m->nu; ++i) data_->ctrl[i] = action[i];
+  mj_step(m, data_.get());
+  result.reward = task_->Reward(m, data_.get());
+  mppi_->Shift();
+  // mj_step left the kinematics of s_t; features and metrics are of s_{t+1}.
+  mj_forward(m, data_.get());
+  Observe();
+  return result;
+}
+
+}  // namespace polo::planner

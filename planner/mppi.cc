@@ -1,0 +1,143 @@
+#include "planner/mppi.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+#include "absl/strings/str_cat.h"
+
+namespace polo::planner {
+
+absl::Status ValidateMppiSettings(const MppiSettings& s) {
+  if (absl::Status status = ValidateRolloutSettings(s.rollouts); !status.ok()) return status;
+  if (!(s.temperature > 0 && std::isfinite(s.temperature))) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("temperature: got ", s.temperature, ", expected > 0"));
+  }
+  if (s.iterations < 1 || s.iterations > 1000) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("iterations: got ", s.iterations, ", expected 1..1000"));
+  }
+  return absl::OkStatus();
+}
+
+Mppi::Mppi(const MppiSettings& settings, std::unique_ptr<Rollouts> rollouts)
+    : settings_(settings), rollouts_(std::move(rollouts)), nu_(rollouts_->num_controls()) {
+  const int k = settings.rollouts.num_rollouts;
+  nominal_.assign(static_cast<size_t>(settings.rollouts.horizon) * nu_, 0.0);
+  scores_.assign(k, 0.0);
+  values_.assign(k, 0.0);
+  weights_.assign(k, 0.0);
+  Reset();
+}
+
+absl::StatusOr<std::unique_ptr<Mppi>> Mppi::Create(const models::Task* task,
+                                                   const MppiSettings& settings,
+                                                   ThreadPool* pool) {
+  if (absl::Status s = ValidateMppiSettings(settings); !s.ok()) return s;
+  absl::StatusOr<std::unique_ptr<Rollouts>> rollouts =
+      Rollouts::Create(task, settings.rollouts, pool);
+  if (!rollouts.ok()) return rollouts.status();
+  return std::unique_ptr<Mppi>(new Mppi(settings, *std::move(rollouts)));
+}
+
+void Mppi::Reset() {
+  const mjModel* m = rollouts_->task().model();
+  for (int t = 0; t < settings_.rollouts.horizon; ++t) {
+    for (int i = 0; i < nu_; ++i) {
+      double zero = 0.0;
+      if (m->actuator_ctrllimited[i]) {
+        zero = std::clamp(zero, m->actuator_ctrlrange[2 * i], m->actuator_ctrlrange[2 * i + 1]);
+      }
+      nominal_[t * nu_ + i] = zero;
+    }
+  }
+}
+
+void Mppi::Shift() {
+  const int h = settings_.rollouts.horizon;
+  if (h > 1) std::copy(nominal_.begin() + nu_, nominal_.end(), nominal_.begin());
+  // With h == 1 the single step stays as it is: the repeated last step.
+}
+
+MppiStats Mppi::Optimize(const double* state, uint64_t step, TerminalValue* value) {
+  MppiStats stats;
+  for (int iteration = 0; iteration < settings_.iterations; ++iteration) {
+    rollouts_->Run(state, nominal_.data(),
+                   NoiseKey{settings_.seed, step, static_cast<uint64_t>(iteration), 0});
+    stats = Update(value);
+  }
+  return stats;
+}
+
+double MppiWeights(absl::Span<const double> scores, double temperature, TemperatureMode mode,
+                   absl::Span<double> weights) {
+  constexpr double kDiverged = std::numeric_limits<double>::lowest();
+  double best = kDiverged;
+  double worst = std::numeric_limits<double>::max();
+  for (double s : scores) {
+    if (s == kDiverged) continue;
+    best = std::max(best, s);
+    worst = std::min(worst, s);
+  }
+  if (best == kDiverged) {
+    std::fill(weights.begin(), weights.end(), 0.0);
+    return 0;
+  }
+  double scale = temperature;
+  if (mode == TemperatureMode::kNormalized) scale *= std::max(best - worst, 1e-12);
+  double total = 0;
+  for (size_t k = 0; k < scores.size(); ++k) {
+    weights[k] = scores[k] == kDiverged ? 0.0 : std::exp((scores[k] - best) / scale);
+    total += weights[k];
+  }
+  double sum_squares = 0;
+  for (double& w : weights) {
+    w /= total;
+    sum_squares += w * w;
+  }
+  return 1.0 / sum_squares;
+}
+
+void WeightedControls(const Rollouts& rollouts, absl::Span<const double> weights,
+                      absl::Span<double> nominal) {
+  std::fill(nominal.begin(), nominal.end(), 0.0);
+  for (size_t k = 0; k < weights.size(); ++k) {
+    const double w = weights[k];
+    if (w == 0) continue;
+    const double* u = rollouts.controls(static_cast<int>(k));
+    for (size_t j = 0; j < nominal.size(); ++j) nominal[j] += w * u[j];
+  }
+}
+
+MppiStats Mppi::Update(TerminalValue* value) {
+  const RolloutSettings& rs = settings_.rollouts;
+  const int k_count = rs.num_rollouts;
+  if (value != nullptr && rs.with_features) {
+    value->Evaluate(rollouts_->terminal_features(), k_count, values_.data());
+  } else {
+    std::fill(values_.begin(), values_.end(), 0.0);
+  }
+  const double terminal_discount = std::pow(rs.gamma, rs.horizon);
+  MppiStats stats;
+  double sum = 0;
+  stats.best_score = std::numeric_limits<double>::lowest();
+  for (int k = 0; k < k_count; ++k) {
+    if (rollouts_->diverged(k) || !std::isfinite(values_[k])) {
+      scores_[k] = std::numeric_limits<double>::lowest();
+      ++stats.diverged;
+      continue;
+    }
+    scores_[k] = rollouts_->running_return(k) + terminal_discount * values_[k];
+    stats.best_score = std::max(stats.best_score, scores_[k]);
+    sum += scores_[k];
+  }
+  if (stats.diverged == k_count) return MppiStats{0, 0, 0, k_count};  // Keep the nominal.
+  stats.mean_score = sum / (k_count - stats.diverged);
+  stats.effective_samples =
+      MppiWeights(scores_, settings_.temperature, settings_.temperature_mode, absl::MakeSpan(weights_));
+  WeightedControls(*rollouts_, weights_, absl::MakeSpan(nominal_));
+  return stats;
+}
+
+}  // namespace polo::planner
