@@ -1,0 +1,91 @@
+// A POLO task: a MuJoCo world plus what the paper defines on it — the reward
+// r(s, a), the value features x(s), the reset distribution, the episode
+// length and the task metrics. Tasks are built by name through the registry
+// (models/registry.h).
+//
+// Ownership and thread-safety: a Task owns its mjModel and is immutable after
+// construction. Every method is const and touches only the mjData it is
+// given, so any number of rollout threads share one Task (each with its own
+// mjData) without locking.
+#ifndef POLO_MODELS_TASK_H_
+#define POLO_MODELS_TASK_H_
+
+#include <mujoco/mujoco.h>
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace polo::models {
+
+struct MjModelDeleter {
+  void operator()(mjModel* m) const { mj_deleteModel(m); }
+};
+struct MjDataDeleter {
+  void operator()(mjData* d) const { mj_deleteData(d); }
+};
+using UniqueMjModel = std::unique_ptr<mjModel, MjModelDeleter>;
+using UniqueMjData = std::unique_ptr<mjData, MjDataDeleter>;
+
+// Axis-aligned occupancy grid over the plane used for the coverage metric of
+// reward-free worlds (paper Fig. 2a).
+struct CoverageGrid {
+  double x_min = 0, x_max = 0, y_min = 0, y_max = 0;
+  int cells_per_side = 0;
+};
+
+class Task {
+ public:
+  virtual ~Task() = default;
+  Task(const Task&) = delete;
+  Task& operator=(const Task&) = delete;
+
+  const std::string& name() const { return name_; }
+  const mjModel* model() const { return model_.get(); }
+
+  // Number of value features, the length of Features()' output.
+  virtual int num_features() const = 0;
+  // Agent steps per episode before a reset.
+  virtual int episode_length() const = 0;
+  // False for reward-free worlds (point mass): Reward() then returns 0.
+  virtual bool has_reward() const { return true; }
+
+  // r(s_t, a_t). Call right after mj_step(m, d) with d->ctrl == a_t: mj_step
+  // runs mj_forward on s_t before integrating, so the kinematics, sensors,
+  // actuator forces and mass-matrix factor in d still describe s_t, while
+  // qpos/qvel already hold s_{t+1}. Allocation-free.
+  virtual double Reward(const mjModel* m, const mjData* d) const = 0;
+
+  // Value features x(s) of the state whose kinematics and sensors d holds
+  // (after mj_forward). Writes num_features() values. Allocation-free.
+  virtual void Features(const mjModel* m, const mjData* d, double* features) const = 0;
+
+  // Starts an episode: resets d, samples the initial state from the task's
+  // distribution using `seed` (same seed, same state), then runs mj_forward.
+  virtual void Reset(const mjModel* m, mjData* d, uint64_t seed) const = 0;
+
+  // Names of the per-state task metrics, in the order Metrics() writes them.
+  virtual const std::vector<std::string>& metric_names() const = 0;
+  // Per-state task metrics (root height, forward speed, ...) of the state
+  // whose kinematics d holds (after mj_forward). Allocation-free.
+  virtual void Metrics(const mjModel* m, const mjData* d, double* metrics) const = 0;
+
+  // Reward-free worlds: the grid over which coverage is measured, and the
+  // agent's planar position. Other tasks return nullptr / false.
+  virtual const CoverageGrid* coverage_grid() const { return nullptr; }
+  virtual bool PlanarPosition(const mjModel* m, const mjData* d, double xy[2]) const {
+    return false;
+  }
+
+ protected:
+  Task(std::string name, UniqueMjModel model) : name_(std::move(name)), model_(std::move(model)) {}
+
+ private:
+  std::string name_;
+  UniqueMjModel model_;
+};
+
+}  // namespace polo::models
+
+#endif  // POLO_MODELS_TASK_H_
