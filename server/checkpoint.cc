@@ -1,0 +1,107 @@
+#include "server/checkpoint.h"
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <string>
+#include <system_error>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
+#include "learner/atomic_file.h"
+
+namespace polo::server {
+namespace {
+
+namespace fs = std::filesystem;
+
+absl::Status FsError(const std::string& what, const std::string& path, const std::error_code& ec) {
+  return absl::InternalError(absl::StrCat(what, " ", path, ": ", ec.message()));
+}
+
+absl::Status WriteProto(const std::string& path, const google::protobuf::Message& message) {
+  std::string bytes;
+  if (!message.SerializeToString(&bytes)) {
+    return absl::InternalError(absl::StrCat("serialising ", path));
+  }
+  return learner::WriteFileAtomically(path, bytes);
+}
+
+absl::Status ReadProto(const std::string& path, google::protobuf::Message* message) {
+  absl::StatusOr<std::string> bytes = learner::ReadFileToString(path);
+  if (!bytes.ok()) return bytes.status();
+  if (!message->ParseFromString(*bytes)) {
+    return absl::DataLossError(absl::StrCat(path, ": does not parse as ", message->GetTypeName()));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::StatusOr<std::string> WriteCheckpoint(
+    const std::string& run_dir, const polo::LearnerState& state,
+    const polo::ReplayBufferSnapshot& replay,
+    const std::function<absl::Status(const std::string& path)>& save_trainer, int keep) {
+  const fs::path dir = fs::path(run_dir) / "checkpoints";
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  if (ec) return FsError("creating", dir.string(), ec);
+  const std::string name = absl::StrCat("ckpt-", state.agent_steps(), "-", state.updates());
+  const fs::path tmp = dir / (name + ".tmp");
+  const fs::path final_path = dir / name;
+  fs::remove_all(tmp, ec);
+  fs::create_directories(tmp, ec);
+  if (ec) return FsError("creating", tmp.string(), ec);
+
+  if (absl::Status s = WriteProto((tmp / "learner.pb").string(), state); !s.ok()) return s;
+  if (absl::Status s = WriteProto((tmp / "replay.pb").string(), replay); !s.ok()) return s;
+  if (absl::Status s = save_trainer((tmp / "trainer.pb").string()); !s.ok()) return s;
+
+  fs::remove_all(final_path, ec);
+  fs::rename(tmp, final_path, ec);
+  if (ec) return FsError("renaming to", final_path.string(), ec);
+  if (absl::Status s = learner::WriteFileAtomically((dir / "LATEST").string(), name); !s.ok()) {
+    return s;
+  }
+
+  // Prune: keep the newest `keep` complete checkpoints (by modification time).
+  std::vector<fs::directory_entry> checkpoints;
+  for (const auto& entry : fs::directory_iterator(dir, ec)) {
+    const std::string n = entry.path().filename().string();
+    if (entry.is_directory() && absl::StartsWith(n, "ckpt-") && !absl::EndsWith(n, ".tmp")) {
+      checkpoints.push_back(entry);
+    }
+  }
+  std::sort(checkpoints.begin(), checkpoints.end(), [](const auto& a, const auto& b) {
+    return a.last_write_time() > b.last_write_time();
+  });
+  for (size_t i = static_cast<size_t>(keep); i < checkpoints.size(); ++i) {
+    if (checkpoints[i].path() != final_path) fs::remove_all(checkpoints[i].path(), ec);
+  }
+  return final_path.string();
+}
+
+absl::StatusOr<LoadedCheckpoint> LoadLatestCheckpoint(const std::string& run_dir) {
+  const fs::path dir = fs::path(run_dir) / "checkpoints";
+  absl::StatusOr<std::string> latest = learner::ReadFileToString((dir / "LATEST").string());
+  if (!latest.ok()) {
+    return absl::NotFoundError(absl::StrCat("no checkpoint in ", dir.string(), " (",
+                                            latest.status().message(), ")"));
+  }
+  LoadedCheckpoint out;
+  out.path = (dir / std::string(absl::StripAsciiWhitespace(*latest))).string();
+  out.trainer_path = (fs::path(out.path) / "trainer.pb").string();
+  if (absl::Status s = ReadProto((fs::path(out.path) / "learner.pb").string(), &out.state);
+      !s.ok()) {
+    return s;
+  }
+  if (absl::Status s = ReadProto((fs::path(out.path) / "replay.pb").string(), &out.replay);
+      !s.ok()) {
+    return s;
+  }
+  return out;
+}
+
+}  // namespace polo::server

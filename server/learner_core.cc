@@ -1,0 +1,452 @@
+// LearnerCore: construction and the request-facing methods. The training
+// thread and checkpoints are in learner_core_training.cc.
+#include "server/learner_core.h"
+
+#include <algorithm>
+#include <sstream>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "learner/trainer.h"
+#include "learner/validation.h"
+#include "models/physics_state.h"
+#include "models/registry.h"
+#include "server/checkpoint.h"
+#include "server/run_config.h"
+
+namespace polo::server {
+
+LearnerCore::LearnerCore(LearnerOptions options) : options_(std::move(options)) {}
+
+LearnerCore::~LearnerCore() { (void)Stop(); }
+
+absl::StatusOr<std::unique_ptr<LearnerCore>> LearnerCore::Create(LearnerOptions options) {
+  std::unique_ptr<LearnerCore> core(new LearnerCore(std::move(options)));
+  if (absl::Status s = core->Initialise(); !s.ok()) return s;
+  return core;
+}
+
+learner::TrainerSettings TrainerSettingsFromConfig(const polo::RunConfig& c) {
+  learner::TrainerSettings s;
+  s.learning_rate = c.training().learning_rate();
+  s.target_noise = c.training().target_noise();
+  s.weight_decay = c.training().weight_decay();
+  s.minibatch_size = c.training().minibatch_size();
+  s.gradient_steps = 1;  // One Adam step per target job (see the header).
+  s.seed = c.seed();
+  s.num_threads = 1;
+  return s;
+}
+
+absl::Status LearnerCore::Initialise() {
+  absl::MutexLock lock(&mu_);
+  polo::RunConfig& config = options_.config;
+  absl::StatusOr<std::unique_ptr<models::Task>> task = models::MakeTask(config.task());
+  if (!task.ok()) {
+    return absl::InvalidArgumentError(absl::StrCat("task: ", task.status().message()));
+  }
+  task_ = *std::move(task);
+
+  std::optional<LoadedCheckpoint> checkpoint;
+  if (options_.resume) {
+    if (options_.run_dir.empty()) {
+      return absl::InvalidArgumentError("resume: needs a run folder (run_dir is empty)");
+    }
+    absl::StatusOr<LoadedCheckpoint> loaded = LoadLatestCheckpoint(options_.run_dir);
+    if (!loaded.ok()) return loaded.status();
+    checkpoint = *std::move(loaded);
+    polo::RunConfig saved;
+    if (!saved.ParseFromString(checkpoint->state.config())) {
+      return absl::DataLossError(absl::StrCat(checkpoint->path, ": config does not parse"));
+    }
+    if (saved.task() != config.task()) {
+      return absl::FailedPreconditionError(
+          absl::StrCat("task: the checkpoint ", checkpoint->path, " is for \"",
+                       saved.task(), "\", not \"", config.task(), "\""));
+    }
+    // The run continues with its own configuration.
+    config = saved;
+    resumed_from_ = checkpoint->path;
+  }
+  CompleteRunConfig(*task_, &config);
+  if (absl::Status s = ValidateRunConfig(config, *task_); !s.ok()) return s;
+
+  const learner::TrainerSettings trainer_settings = TrainerSettingsFromConfig(config);
+  if (absl::Status s = learner::ValidateTrainerSettings(trainer_settings); !s.ok()) {
+    return absl::InvalidArgumentError(absl::StrCat("training.", s.message()));
+  }
+  absl::StatusOr<std::unique_ptr<learner::Trainer>> trainer =
+      checkpoint ? learner::Trainer::Load(checkpoint->trainer_path, trainer_settings)
+                 : learner::Trainer::Create(config.ensemble(), trainer_settings);
+  if (!trainer.ok()) return trainer.status();
+  trainer_ = *std::move(trainer);
+
+  absl::StatusOr<std::unique_ptr<learner::ReplayBuffer>> buffer =
+      checkpoint ? learner::ReplayBuffer::FromProto(checkpoint->replay)
+                 : learner::ReplayBuffer::Create(
+                       static_cast<int64_t>(config.training().replay_capacity()),
+                       config.physics_state_size(), config.num_features());
+  if (!buffer.ok()) return buffer.status();
+  buffer_ = *std::move(buffer);
+
+  started_ = absl::Now();
+  instance_ = absl::StrCat(absl::ToUnixMicros(started_));
+  // Job ids start at the start time in µs: a late result of an earlier
+  // learner instance never matches a job of this one.
+  scheduler_ = std::make_unique<TargetScheduler>(
+      absl::Milliseconds(config.training().lease_ms()), config.ensemble().ensemble_size(),
+      static_cast<uint64_t>(absl::ToUnixMicros(started_)));
+  progress_ = std::make_unique<ProgressTracker>(task_.get());
+  rng_.seed(config.seed() ^ 0x5eed5eed5eedULL);
+
+  if (checkpoint) {
+    const polo::LearnerState& st = checkpoint->state;
+    agent_steps_ = st.agent_steps();
+    updates_ = st.updates();
+    gradient_steps_ = st.gradient_steps();
+    steps_since_update_ = st.steps_since_update();
+    value_loss_ = st.value_loss();
+    duplicates_ = st.duplicates_dropped();
+    normalised_ = st.normalised();
+    std::istringstream rng_state(st.rng_state());
+    rng_state >> rng_;
+    registry_.Restore({st.actor_sequences().begin(), st.actor_sequences().end()},
+                      st.next_worker_number());
+    progress_->Restore(st.progress());
+    last_checkpoint_ = checkpoint->path;
+  }
+  if (!options_.run_dir.empty()) {
+    absl::StatusOr<std::unique_ptr<RunFolder>> folder = RunFolder::Create(options_.run_dir, config);
+    if (!folder.ok()) return folder.status();
+    run_folder_ = *std::move(folder);
+  }
+  last_checkpoint_time_ = absl::Now();
+  return PublishWeights();
+}
+
+absl::Status LearnerCore::PublishWeights() {
+  absl::StatusOr<polo::EnsembleWeights> weights = trainer_->ExportWeights();
+  if (!weights.ok()) return weights.status();
+  return broadcaster_.Publish(std::make_shared<const polo::EnsembleWeights>(*std::move(weights)));
+}
+
+void LearnerCore::Start() {
+  absl::MutexLock lock(&mu_);
+  if (training_thread_.joinable() || stopping_) return;
+  training_thread_ = std::thread([this] { TrainingLoop(); });
+}
+
+absl::Status LearnerCore::Stop() {
+  {
+    absl::MutexLock lock(&mu_);
+    if (stopped_) return absl::OkStatus();
+    stopping_ = true;
+  }
+  if (scheduler_ != nullptr) scheduler_->Close();
+  if (training_thread_.joinable()) training_thread_.join();
+  absl::Status status;
+  if (run_folder_ != nullptr) status = WriteCheckpointNow().status();
+  broadcaster_.Close();
+  absl::MutexLock lock(&mu_);
+  stopped_ = true;
+  return status;
+}
+
+bool LearnerCore::CompleteLocked() const {
+  const uint64_t total = options_.config.total_steps();
+  if (total == 0 || agent_steps_ < total) return false;
+  const bool update_pending = steps_since_update_ >= options_.config.training().update_every() &&
+                              buffer_->size() >= static_cast<int64_t>(
+                                                     options_.config.training().min_replay_size());
+  return !update_running_ && !update_pending;
+}
+
+bool LearnerCore::WaitUntilComplete(absl::Time deadline) {
+  absl::MutexLock lock(&mu_);
+  auto done = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) { return stopping_ || CompleteLocked(); };
+  mu_.AwaitWithDeadline(absl::Condition(&done), deadline);
+  return CompleteLocked();
+}
+
+absl::StatusOr<polo::RegisterResponse> LearnerCore::Register(const polo::RegisterRequest& request) {
+  if (!request.expected_task().empty() && request.expected_task() != options_.config.task()) {
+    return absl::FailedPreconditionError(absl::StrCat("expected_task: is \"",
+                                                      request.expected_task(),
+                                                      "\", the learner trains \"",
+                                                      options_.config.task(), "\""));
+  }
+  if (request.worker_id().size() > 128) {
+    return absl::InvalidArgumentError("worker_id: longer than 128 characters");
+  }
+  absl::MutexLock lock(&mu_);
+  absl::StatusOr<WorkerRecord*> worker =
+      registry_.Register(request.kind(), request.worker_id(), request.description().substr(0, 256),
+                         request.threads(), absl::Now());
+  if (!worker.ok()) return worker.status();
+  polo::RegisterResponse response;
+  response.set_worker_id((*worker)->id);
+  *response.mutable_config() = options_.config;
+  response.set_next_sequence((*worker)->next_sequence);
+  SharedWeights latest = broadcaster_.Latest();
+  response.set_weights_version(latest ? latest->version() : 0);
+  response.set_learner_instance(instance_);
+  response.set_actor_seed(options_.config.seed() * 1000003 + (*worker)->actor_index);
+  return response;
+}
+
+absl::Status LearnerCore::Unregister(const polo::UnregisterRequest& request) {
+  {
+    absl::MutexLock lock(&mu_);
+    if (absl::Status s = registry_.Unregister(request.worker_id(), absl::Now()); !s.ok()) return s;
+  }
+  scheduler_->ReleaseWorker(request.worker_id());
+  return absl::OkStatus();
+}
+
+absl::Status LearnerCore::ValidateState(const polo::VisitedState& state, int i) const {
+  const std::string prefix = absl::StrCat("states[", i, "].");
+  if (absl::Status s = learner::CheckSizeAndFinite(
+          state.physics_state(), options_.config.physics_state_size(), prefix + "physics_state");
+      !s.ok()) {
+    return s;
+  }
+  if (absl::Status s = learner::CheckSizeAndFinite(state.features(), options_.config.num_features(),
+                                                   prefix + "features");
+      !s.ok()) {
+    return s;
+  }
+  if (absl::Status s = learner::CheckSizeAndFinite(
+          state.metrics(), task_->metric_names().size(), prefix + "metrics");
+      !s.ok()) {
+    return s;
+  }
+  if (!std::isfinite(state.reward())) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(prefix, "reward: is ", state.reward(), ", expected a finite value"));
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<polo::ExperienceAck> LearnerCore::SubmitExperience(
+    const polo::ExperienceBatch& batch) {
+  if (batch.states_size() > kMaxBatchStates) {
+    return absl::InvalidArgumentError(absl::StrCat("states: has ", batch.states_size(),
+                                                   " states, expected at most ", kMaxBatchStates));
+  }
+  // Validation before the lock and before any change: a batch is all or
+  // nothing.
+  const uint64_t latest_version = broadcaster_.Latest() ? broadcaster_.Latest()->version() : 0;
+  for (int i = 0; i < batch.states_size(); ++i) {
+    if (absl::Status s = ValidateState(batch.states(i), i); !s.ok()) return s;
+    if (batch.states(i).weights_version() > latest_version) {
+      return absl::FailedPreconditionError(
+          absl::StrCat("states[", i, "].weights_version: is ", batch.states(i).weights_version(),
+                       ", expected <= ", latest_version, " (the newest version published)"));
+    }
+  }
+  const absl::Time now = absl::Now();
+  absl::MutexLock lock(&mu_);
+  absl::StatusOr<WorkerRecord*> found = registry_.Touch(batch.worker_id(), now);
+  if (!found.ok()) return found.status();
+  WorkerRecord* worker = *found;
+  if (worker->kind != polo::ACTOR) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("worker_id: \"", worker->id, "\" is not an actor"));
+  }
+  if (batch.first_sequence() > worker->next_sequence) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "first_sequence: is ", batch.first_sequence(), ", expected <= ", worker->next_sequence,
+        " (states ", worker->next_sequence, "..", batch.first_sequence() - 1, " are missing)"));
+  }
+  const uint64_t skip =
+      std::min<uint64_t>(worker->next_sequence - batch.first_sequence(), batch.states_size());
+  uint64_t take = batch.states_size() - skip;
+  const polo::RunConfig& config = options_.config;
+  const bool sync = config.mode() == polo::SYNCHRONOUS;
+  if (sync) {
+    take = paused_ ? 0
+                   : std::min<uint64_t>(take, config.training().update_every() -
+                                                  std::min<uint64_t>(steps_since_update_,
+                                                                     config.training().update_every()));
+  }
+  if (config.total_steps() > 0) {
+    take = std::min<uint64_t>(take, config.total_steps() - std::min(agent_steps_, config.total_steps()));
+  }
+  for (uint64_t j = skip; j < skip + take; ++j) {
+    const polo::VisitedState& state = batch.states(static_cast<int>(j));
+    learner::ReplayEntry entry;
+    entry.physics_state.assign(state.physics_state().begin(), state.physics_state().end());
+    entry.features.assign(state.features().begin(), state.features().end());
+    entry.provenance = {worker->id, state.episode(), state.step(), state.weights_version()};
+    // Validated above; Add cannot fail on sizes or values.
+    if (absl::Status s = buffer_->Add(std::move(entry)); !s.ok()) return s;
+    progress_->AddState(worker->id, state);
+  }
+  duplicates_ += skip;
+  worker->next_sequence += take;
+  agent_steps_ += take;
+  steps_since_update_ += take;
+  WorkerRegistry::AddItems(worker, take, now);
+  progress_->AddStates(take, now);
+  if (sync && steps_since_update_ >= static_cast<uint64_t>(config.training().update_every())) {
+    // Algorithm 1's "if t mod Z == 0": the training thread updates while
+    // acting pauses; below min_replay_size the phase simply restarts.
+    if (buffer_->size() >= static_cast<int64_t>(config.training().min_replay_size())) {
+      paused_ = true;
+    } else {
+      steps_since_update_ = 0;
+    }
+  }
+  polo::ExperienceAck ack;
+  ack.set_next_sequence(worker->next_sequence);
+  ack.set_durable_sequence(worker->durable_sequence);
+  ack.set_accepted(static_cast<uint32_t>(take));
+  ack.set_duplicates(static_cast<uint32_t>(skip));
+  ack.set_acting_paused(paused_);
+  ack.set_weights_version(latest_version);
+  ack.set_run_complete(config.total_steps() > 0 && agent_steps_ >= config.total_steps());
+  return ack;
+}
+
+absl::StatusOr<polo::ActingState> LearnerCore::WaitForActing(
+    const polo::WaitForActingRequest& request) {
+  const absl::Duration wait =
+      std::clamp(absl::Milliseconds(request.wait_ms()), absl::ZeroDuration(), absl::Seconds(10));
+  absl::MutexLock lock(&mu_);
+  if (absl::StatusOr<WorkerRecord*> w = registry_.Touch(request.worker_id(), absl::Now()); !w.ok()) {
+    return w.status();
+  }
+  auto ready = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) { return stopping_ || !paused_; };
+  mu_.AwaitWithTimeout(absl::Condition(&ready), wait);
+  polo::ActingState state;
+  state.set_acting_paused(paused_);
+  SharedWeights latest = broadcaster_.Latest();
+  state.set_weights_version(latest ? latest->version() : 0);
+  state.set_run_complete(options_.config.total_steps() > 0 &&
+                         agent_steps_ >= options_.config.total_steps());
+  return state;
+}
+
+absl::StatusOr<SharedWeights> LearnerCore::GetWeights(const polo::GetWeightsRequest& request) const {
+  if (request.latest()) {
+    SharedWeights latest = broadcaster_.Latest();
+    if (latest == nullptr) return absl::UnavailableError("no weights published yet");
+    return latest;
+  }
+  return broadcaster_.Get(request.version());
+}
+
+absl::StatusOr<polo::TargetJob> LearnerCore::LeaseTargetJob(
+    const polo::LeaseTargetJobRequest& request) {
+  {
+    absl::MutexLock lock(&mu_);
+    absl::StatusOr<WorkerRecord*> w = registry_.Touch(request.worker_id(), absl::Now());
+    if (!w.ok()) return w.status();
+    if ((*w)->kind != polo::TARGET_WORKER) {
+      return absl::FailedPreconditionError(
+          absl::StrCat("worker_id: \"", request.worker_id(), "\" is not a target worker"));
+    }
+  }
+  const absl::Duration wait =
+      std::clamp(absl::Milliseconds(request.wait_ms()), absl::ZeroDuration(), absl::Seconds(5));
+  std::optional<LeasedJob> job = scheduler_->Lease(request.worker_id(), absl::Now() + wait);
+  polo::TargetJob out;
+  if (!job) return out;
+  out.set_job_id(job->job_id);
+  out.set_weights_version(job->weights_version);
+  out.set_lease_ms(absl::ToInt64Milliseconds(job->lease));
+  out.mutable_state_ids()->Add(job->state_ids.begin(), job->state_ids.end());
+  out.mutable_physics_states()->Add(job->physics_states.begin(), job->physics_states.end());
+  return out;
+}
+
+absl::StatusOr<polo::SubmitTargetsResponse> LearnerCore::SubmitTargets(
+    const polo::TargetResult& result) {
+  const absl::Time now = absl::Now();
+  {
+    absl::MutexLock lock(&mu_);
+    if (absl::StatusOr<WorkerRecord*> w = registry_.Touch(result.worker_id(), now); !w.ok()) {
+      return w.status();
+    }
+  }
+  absl::StatusOr<bool> accepted = scheduler_->Complete(result.worker_id(), result.job_id(),
+                                                       result.weights_version(), result.targets());
+  if (!accepted.ok()) return accepted.status();
+  polo::SubmitTargetsResponse response;
+  response.set_accepted(*accepted);
+  if (*accepted) {
+    const uint64_t states = result.targets_size() / options_.config.ensemble().ensemble_size();
+    absl::MutexLock lock(&mu_);
+    absl::StatusOr<WorkerRecord*> w = registry_.Touch(result.worker_id(), now);
+    if (w.ok()) WorkerRegistry::AddItems(*w, states, now);
+    progress_->AddTargets(states, now);
+  } else {
+    response.set_reason("dropped: the lease had expired and the job was reassigned or completed");
+  }
+  return response;
+}
+
+polo::RunStatus LearnerCore::GetStatus() const {
+  absl::MutexLock lock(&mu_);
+  polo::RunStatus status;
+  *status.mutable_config() = options_.config;
+  status.set_run_dir(options_.run_dir);
+  status.set_learner_instance(instance_);
+  status.set_started_unix_ms(absl::ToUnixMillis(started_));
+  status.set_phase(CompleteLocked() ? "complete" : paused_ ? "updating" : "acting");
+  status.set_resumed_from(resumed_from_);
+  status.set_last_checkpoint(last_checkpoint_);
+  if (!last_checkpoint_.empty()) {
+    status.set_last_checkpoint_unix_ms(absl::ToUnixMillis(last_checkpoint_time_));
+  }
+  status.set_listen_address(options_.listen_address);
+  return status;
+}
+
+polo::Progress LearnerCore::GetProgress() const {
+  const absl::Time now = absl::Now();
+  const SchedulerCounters jobs = scheduler_->counters();
+  absl::MutexLock lock(&mu_);
+  polo::Progress p;
+  p.set_agent_steps(agent_steps_);
+  progress_->Fill(now, &p);
+  p.set_value_loss(value_loss_);
+  SharedWeights latest = broadcaster_.Latest();
+  p.set_weights_version(latest ? latest->version() : 0);
+  p.set_updates(updates_);
+  p.set_gradient_steps(gradient_steps_);
+  p.set_replay_size(buffer_->size());
+  p.set_duplicates_dropped(duplicates_);
+  p.set_jobs_queued(jobs.queued);
+  p.set_jobs_leased(jobs.leased);
+  p.set_jobs_reassigned(jobs.reassigned);
+  p.set_late_results_dropped(jobs.late_dropped);
+  p.set_uptime_s(absl::ToDoubleSeconds(now - started_));
+  return p;
+}
+
+polo::ListWorkersResponse LearnerCore::ListWorkers() const {
+  const absl::Time now = absl::Now();
+  std::vector<WorkerRecord> workers;
+  {
+    absl::MutexLock lock(&mu_);
+    workers = registry_.List();
+  }
+  polo::ListWorkersResponse response;
+  for (const WorkerRecord& w : workers) {
+    polo::WorkerInfo* info = response.add_workers();
+    info->set_worker_id(w.id);
+    info->set_kind(w.kind);
+    info->set_description(w.description);
+    info->set_threads(w.threads);
+    info->set_registered_unix_ms(absl::ToUnixMillis(w.registered));
+    info->set_last_seen_unix_ms(absl::ToUnixMillis(w.last_seen));
+    info->set_connected(!w.unregistered && now - w.last_seen < WorkerRegistry::kConnectedWindow);
+    info->set_items(w.items);
+    info->set_items_per_second(WorkerRegistry::Rate(w, now));
+    info->set_jobs_leased(scheduler_->LeasedBy(w.id));
+  }
+  return response;
+}
+
+}  // namespace polo::server

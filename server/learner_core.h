@@ -1,0 +1,175 @@
+// The central learner of the POLO service (DESIGN.md §1, §5), without gRPC:
+// replay buffer, experience deduplication, the target-job scheduler, the
+// ensemble trainer, the weights broadcast, progress and checkpoints. The
+// gRPC service (learner_service.h) is a thin edge over it; tests drive it
+// directly or through the service in-process.
+//
+// Updates. After every update_every (Z) accepted agent steps, once the
+// buffer holds min_replay_size states, a training thread runs an update of
+// gradient_steps (G) rounds; round g samples minibatch_size (n) states,
+// queues them as one target job, and takes one Adam step on the job's
+// targets (learner/trainer.h with G = 1 per call). At the first update the
+// input normalisation is fitted to the whole buffer. New weights are
+// published to the broadcaster after every round in SYNCHRONOUS mode (the
+// next round's job needs them) and after the update in ASYNCHRONOUS mode.
+//
+//  - SYNCHRONOUS (Algorithm 1): exactly Z states are accepted per phase;
+//    then acting is paused (acks say acting_paused and further states are
+//    not accepted) until the update's weights are published. Rounds run one
+//    after another, job g with the weights after round g - 1.
+//  - ASYNCHRONOUS: states are always accepted; all G jobs of an update are
+//    queued at once with the weights current at its start.
+//
+// A job whose target worker vanished is re-leased (target_scheduler.h), so
+// a crashed worker delays an update by at most one lease, never stalls it.
+//
+// Thread-safe: every public method may be called from any thread (gRPC
+// handler threads); one internal mutex guards the state, the training
+// thread owns the trainer. Blocking calls take deadlines.
+#ifndef POLO_SERVER_LEARNER_CORE_H_
+#define POLO_SERVER_LEARNER_CORE_H_
+
+#include <cstdint>
+#include <memory>
+#include <random>
+#include <string>
+#include <thread>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
+#include "learner/replay_buffer.h"
+#include "models/task.h"
+#include "proto/polo.pb.h"
+#include "server/progress_tracker.h"
+#include "server/run_folder.h"
+#include "server/target_scheduler.h"
+#include "server/weights_broadcaster.h"
+#include "server/worker_registry.h"
+
+namespace polo::learner {
+class Trainer;
+}  // namespace polo::learner
+
+namespace polo::server {
+
+struct LearnerOptions {
+  // Completed (CompleteRunConfig) and valid for its task; Create checks.
+  polo::RunConfig config;
+  // Run folder for config.json, metrics.jsonl and checkpoints; "" = none
+  // (no checkpoints, no metrics files).
+  std::string run_dir;
+  // Continue from the latest checkpoint in run_dir (NotFound if none).
+  bool resume = false;
+  absl::Duration checkpoint_period = absl::Minutes(5);
+  // Shown by GetStatus.
+  std::string listen_address;
+};
+
+// Largest ExperienceBatch accepted.
+inline constexpr int kMaxBatchStates = 4096;
+
+class LearnerCore {
+ public:
+  // Builds the task, buffer and trainer (or restores them from the latest
+  // checkpoint if options.resume) and publishes the current weights. Does
+  // not start the training thread. InvalidArgument naming the field for a
+  // bad config, unknown task or a checkpoint of another task.
+  static absl::StatusOr<std::unique_ptr<LearnerCore>> Create(LearnerOptions options);
+  ~LearnerCore();
+  LearnerCore(const LearnerCore&) = delete;
+  LearnerCore& operator=(const LearnerCore&) = delete;
+
+  // Starts the training thread.
+  void Start() ABSL_LOCKS_EXCLUDED(mu_);
+  // Stops the training thread (an update in progress is abandoned), wakes
+  // every waiter and writes a final checkpoint if there is a run folder.
+  // Idempotent; returns the checkpoint's error, if any.
+  absl::Status Stop() ABSL_LOCKS_EXCLUDED(mu_);
+
+  // --- RPCs (see proto/polo.proto for the contracts) ---
+  absl::StatusOr<polo::RegisterResponse> Register(const polo::RegisterRequest& request)
+      ABSL_LOCKS_EXCLUDED(mu_);
+  absl::Status Unregister(const polo::UnregisterRequest& request) ABSL_LOCKS_EXCLUDED(mu_);
+  absl::StatusOr<polo::ExperienceAck> SubmitExperience(const polo::ExperienceBatch& batch)
+      ABSL_LOCKS_EXCLUDED(mu_);
+  absl::StatusOr<polo::ActingState> WaitForActing(const polo::WaitForActingRequest& request)
+      ABSL_LOCKS_EXCLUDED(mu_);
+  absl::StatusOr<SharedWeights> GetWeights(const polo::GetWeightsRequest& request) const;
+  absl::StatusOr<polo::TargetJob> LeaseTargetJob(const polo::LeaseTargetJobRequest& request)
+      ABSL_LOCKS_EXCLUDED(mu_);
+  absl::StatusOr<polo::SubmitTargetsResponse> SubmitTargets(const polo::TargetResult& result)
+      ABSL_LOCKS_EXCLUDED(mu_);
+  polo::RunStatus GetStatus() const ABSL_LOCKS_EXCLUDED(mu_);
+  polo::Progress GetProgress() const ABSL_LOCKS_EXCLUDED(mu_);
+  polo::ListWorkersResponse ListWorkers() const ABSL_LOCKS_EXCLUDED(mu_);
+  // Asks the training thread for a checkpoint (between update rounds) and
+  // waits until `deadline` for it. FailedPrecondition without a run folder.
+  absl::StatusOr<polo::CheckpointResponse> Checkpoint(absl::Time deadline)
+      ABSL_LOCKS_EXCLUDED(mu_);
+
+  // Weights stream for SubscribeWeights.
+  const WeightsBroadcaster& weights() const { return broadcaster_; }
+  const polo::RunConfig& config() const { return options_.config; }
+  const models::Task& task() const { return *task_; }
+
+  // Blocks until config.total_steps states were accepted and no update is
+  // pending or running, Stop() was called, or `deadline`. True if complete.
+  bool WaitUntilComplete(absl::Time deadline) ABSL_LOCKS_EXCLUDED(mu_);
+
+ private:
+  explicit LearnerCore(LearnerOptions options);
+  absl::Status Initialise();
+  absl::Status ValidateState(const polo::VisitedState& state, int index) const;
+  bool CompleteLocked() const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+
+  // Training thread.
+  void TrainingLoop() ABSL_LOCKS_EXCLUDED(mu_);
+  absl::Status RunUpdate() ABSL_LOCKS_EXCLUDED(mu_);
+  absl::StatusOr<uint64_t> QueueJob(uint64_t weights_version) ABSL_LOCKS_EXCLUDED(mu_);
+  // Waits for a job (reassigning on expiry) and trains one step on it.
+  absl::Status TrainOnJob(uint64_t job_id, double* loss) ABSL_LOCKS_EXCLUDED(mu_);
+  absl::Status PublishWeights();
+  absl::StatusOr<std::string> WriteCheckpointNow() ABSL_LOCKS_EXCLUDED(mu_);
+  void AppendMetrics() ABSL_LOCKS_EXCLUDED(mu_);
+
+  LearnerOptions options_;
+  std::unique_ptr<models::Task> task_;
+  std::unique_ptr<learner::Trainer> trainer_;  // Training thread only.
+  std::unique_ptr<RunFolder> run_folder_;      // Null without run_dir.
+  WeightsBroadcaster broadcaster_;
+  std::unique_ptr<TargetScheduler> scheduler_;
+  std::unique_ptr<learner::ReplayBuffer> buffer_;
+  std::string instance_;
+  absl::Time started_;
+  std::string resumed_from_;
+  std::thread training_thread_;
+
+  mutable absl::Mutex mu_;
+  bool stopping_ ABSL_GUARDED_BY(mu_) = false;
+  bool stopped_ ABSL_GUARDED_BY(mu_) = false;
+  bool paused_ ABSL_GUARDED_BY(mu_) = false;          // SYNCHRONOUS: updating.
+  bool update_running_ ABSL_GUARDED_BY(mu_) = false;
+  bool normalised_ ABSL_GUARDED_BY(mu_) = false;
+  uint64_t agent_steps_ ABSL_GUARDED_BY(mu_) = 0;
+  uint64_t steps_since_update_ ABSL_GUARDED_BY(mu_) = 0;
+  uint64_t updates_ ABSL_GUARDED_BY(mu_) = 0;
+  uint64_t gradient_steps_ ABSL_GUARDED_BY(mu_) = 0;
+  uint64_t duplicates_ ABSL_GUARDED_BY(mu_) = 0;
+  double value_loss_ ABSL_GUARDED_BY(mu_) = 0;
+  std::mt19937_64 rng_ ABSL_GUARDED_BY(mu_);
+  WorkerRegistry registry_ ABSL_GUARDED_BY(mu_);
+  std::unique_ptr<ProgressTracker> progress_ ABSL_GUARDED_BY(mu_);
+  // Checkpoint requests: generation asked for and written.
+  uint64_t checkpoint_requested_ ABSL_GUARDED_BY(mu_) = 0;
+  uint64_t checkpoint_written_ ABSL_GUARDED_BY(mu_) = 0;
+  absl::Status last_checkpoint_status_ ABSL_GUARDED_BY(mu_);
+  std::string last_checkpoint_ ABSL_GUARDED_BY(mu_);
+  absl::Time last_checkpoint_time_ ABSL_GUARDED_BY(mu_);
+};
+
+}  // namespace polo::server
+
+#endif  // POLO_SERVER_LEARNER_CORE_H_

@@ -1,0 +1,47 @@
+// A run's folder on disk: config.json (the RunConfig, written once),
+// metrics.jsonl (one JSON object per update, appended and flushed) and
+// checkpoints/ (checkpoint.h).
+//
+// Thread-safe (an internal mutex serialises appends).
+#ifndef POLO_SERVER_RUN_FOLDER_H_
+#define POLO_SERVER_RUN_FOLDER_H_
+
+#include <cstdio>
+#include <memory>
+#include <string>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
+#include "google/protobuf/message.h"
+
+namespace polo::server {
+
+class RunFolder {
+ public:
+  // Creates `dir` (and parents) if needed, writes config.json atomically
+  // and opens metrics.jsonl for appending. Errors name the path.
+  static absl::StatusOr<std::unique_ptr<RunFolder>> Create(const std::string& dir,
+                                                           const google::protobuf::Message& config);
+  ~RunFolder();
+
+  const std::string& dir() const { return dir_; }
+
+  // Appends `message` as one line of JSON (proto field names) with a
+  // "unix_ms" prefix field, and flushes.
+  absl::Status AppendMetrics(const google::protobuf::Message& message) ABSL_LOCKS_EXCLUDED(mu_);
+
+ private:
+  RunFolder(std::string dir, std::FILE* metrics) : dir_(std::move(dir)), metrics_(metrics) {}
+  const std::string dir_;
+  absl::Mutex mu_;
+  std::FILE* metrics_ ABSL_GUARDED_BY(mu_);
+};
+
+// The message as single-line JSON with proto field names.
+std::string ToJson(const google::protobuf::Message& message, bool pretty = false);
+
+}  // namespace polo::server
+
+#endif  // POLO_SERVER_RUN_FOLDER_H_

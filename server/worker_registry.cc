@@ -1,0 +1,109 @@
+#include "server/worker_registry.h"
+
+#include "absl/strings/str_cat.h"
+
+namespace polo::server {
+
+absl::StatusOr<WorkerRecord*> WorkerRegistry::Register(polo::WorkerKind kind,
+                                                       const std::string& requested_id,
+                                                       const std::string& description,
+                                                       int threads, absl::Time now) {
+  if (kind != polo::ACTOR && kind != polo::TARGET_WORKER) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("kind: is ", polo::WorkerKind_Name(kind), ", expected ACTOR or TARGET_WORKER"));
+  }
+  std::string id = requested_id;
+  if (id.empty()) {
+    do {
+      id = absl::StrCat(kind == polo::ACTOR ? "actor-" : "target-", next_worker_number_++);
+    } while (workers_.count(id) > 0 || known_sequences_.count(id) > 0);
+  }
+  auto it = workers_.find(id);
+  if (it == workers_.end()) {
+    WorkerRecord record;
+    record.id = id;
+    record.kind = kind;
+    record.registered = now;
+    record.actor_index = workers_.size() + known_sequences_.size();
+    auto known = known_sequences_.find(id);
+    if (known != known_sequences_.end()) {
+      record.next_sequence = record.durable_sequence = known->second;
+      known_sequences_.erase(known);
+    }
+    it = workers_.emplace(id, std::move(record)).first;
+  } else if (it->second.kind != kind) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "kind: worker \"", id, "\" is registered as ", polo::WorkerKind_Name(it->second.kind)));
+  }
+  WorkerRecord& record = it->second;
+  record.description = description;
+  record.threads = threads;
+  record.last_seen = now;
+  record.unregistered = false;
+  return &record;
+}
+
+absl::StatusOr<WorkerRecord*> WorkerRegistry::Touch(const std::string& id, absl::Time now) {
+  auto it = workers_.find(id);
+  if (it == workers_.end()) {
+    return absl::NotFoundError(absl::StrCat("worker_id: unknown worker \"", id,
+                                            "\" (call Register first)"));
+  }
+  it->second.last_seen = now;
+  it->second.unregistered = false;
+  return &it->second;
+}
+
+absl::Status WorkerRegistry::Unregister(const std::string& id, absl::Time now) {
+  absl::StatusOr<WorkerRecord*> worker = Touch(id, now);
+  if (!worker.ok()) return worker.status();
+  (*worker)->unregistered = true;
+  return absl::OkStatus();
+}
+
+void WorkerRegistry::AddItems(WorkerRecord* worker, uint64_t n, absl::Time now) {
+  worker->items += n;
+  if (worker->samples.empty() || now - worker->samples.back().first >= absl::Seconds(1)) {
+    worker->samples.emplace_back(now, worker->items);
+  } else {
+    worker->samples.back().second = worker->items;
+  }
+  while (worker->samples.size() > 11) worker->samples.pop_front();
+}
+
+double WorkerRegistry::Rate(const WorkerRecord& worker, absl::Time now) {
+  if (worker.samples.empty()) return 0.0;
+  const auto& [t0, n0] = worker.samples.front();
+  const double seconds = absl::ToDoubleSeconds(now - t0);
+  if (seconds < 0.5) return 0.0;
+  return static_cast<double>(worker.items - n0) / seconds;
+}
+
+std::vector<WorkerRecord> WorkerRegistry::List() const {
+  std::vector<WorkerRecord> out;
+  for (const auto& [id, record] : workers_) out.push_back(record);
+  return out;
+}
+
+std::map<std::string, uint64_t> WorkerRegistry::Sequences() const {
+  std::map<std::string, uint64_t> out = known_sequences_;
+  for (const auto& [id, record] : workers_) {
+    if (record.kind == polo::ACTOR) out[id] = record.next_sequence;
+  }
+  return out;
+}
+
+void WorkerRegistry::MarkDurable(const std::map<std::string, uint64_t>& sequences) {
+  for (const auto& [id, sequence] : sequences) {
+    auto it = workers_.find(id);
+    if (it != workers_.end()) it->second.durable_sequence = sequence;
+  }
+}
+
+void WorkerRegistry::Restore(const std::map<std::string, uint64_t>& sequences,
+                             uint64_t next_worker_number) {
+  known_sequences_ = sequences;
+  next_worker_number_ = next_worker_number;
+}
+
+}  // namespace polo::server

@@ -1,0 +1,424 @@
+// The learner service in-process over real gRPC on loopback: registration,
+// deduplicated experience, bad input, both loop modes, leases and
+// reassignment, the weights stream, checkpoint and resume. Each test runs
+// in well under a few seconds.
+#include <grpcpp/grpcpp.h>
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <cstdlib>
+#include <filesystem>
+#include <limits>
+#include <string>
+
+#include "grpc/health/v1/health.grpc.pb.h"
+#include "grpc/reflection/v1alpha/reflection.grpc.pb.h"
+#include "tests/service/service_fixture.h"
+
+namespace polo::testing {
+namespace {
+
+using ::grpc::StatusCode;
+
+TEST_F(LearnerServiceTest, HealthIsServingAndReflectionListsTheLearner) {
+  StartLearner(SmallConfig(polo::SYNCHRONOUS));
+  auto health = grpc::health::v1::Health::NewStub(channel_);
+  grpc::health::v1::HealthCheckResponse response;
+  ASSERT_TRUE(health->Check(Context().get(), {}, &response).ok());
+  EXPECT_EQ(response.status(), grpc::health::v1::HealthCheckResponse::SERVING);
+
+  namespace reflection = grpc::reflection::v1alpha;
+  auto reflect = reflection::ServerReflection::NewStub(channel_);
+  auto context = Context();
+  auto stream = reflect->ServerReflectionInfo(context.get());
+  reflection::ServerReflectionRequest request;
+  request.set_list_services("");
+  ASSERT_TRUE(stream->Write(request));
+  stream->WritesDone();
+  reflection::ServerReflectionResponse listing;
+  ASSERT_TRUE(stream->Read(&listing));
+  bool found = false;
+  for (const auto& service : listing.list_services_response().service()) {
+    found = found || service.name() == "polo.Learner";
+  }
+  EXPECT_TRUE(found) << listing.DebugString();
+  EXPECT_TRUE(stream->Finish().ok());
+}
+
+TEST_F(LearnerServiceTest, RegisterHandsOutDistinctIdsAndTheCompletedConfig) {
+  StartLearner(SmallConfig(polo::SYNCHRONOUS));
+  polo::RegisterResponse a = RegisterWorker(polo::ACTOR);
+  polo::RegisterResponse b = RegisterWorker(polo::ACTOR);
+  polo::RegisterResponse t = RegisterWorker(polo::TARGET_WORKER);
+  EXPECT_NE(a.worker_id(), b.worker_id());
+  EXPECT_NE(a.actor_seed(), b.actor_seed());
+  EXPECT_EQ(a.config().task(), "point_mass_maze");
+  EXPECT_EQ(a.config().num_features(), 4);
+  EXPECT_GT(a.config().physics_state_size(), 4);
+  EXPECT_EQ(a.config().episode_length(), 1000);
+  EXPECT_EQ(a.next_sequence(), 0u);
+  EXPECT_FALSE(t.worker_id().empty());
+
+  polo::RegisterRequest wrong_task;
+  wrong_task.set_kind(polo::ACTOR);
+  wrong_task.set_expected_task("humanoid_getup");
+  polo::RegisterResponse response;
+  grpc::Status status = stub_->Register(Context().get(), wrong_task, &response);
+  EXPECT_EQ(status.error_code(), StatusCode::FAILED_PRECONDITION);
+  EXPECT_EQ(status.error_message().rfind("expected_task:", 0), 0u) << status.error_message();
+
+  polo::RegisterRequest no_kind;
+  status = stub_->Register(Context().get(), no_kind, &response);
+  EXPECT_EQ(status.error_code(), StatusCode::FAILED_PRECONDITION);
+  EXPECT_EQ(status.error_message().rfind("kind:", 0), 0u) << status.error_message();
+}
+
+TEST_F(LearnerServiceTest, ResentStatesAreDeduplicatedBySequenceNumber) {
+  polo::RunConfig config = SmallConfig(polo::ASYNCHRONOUS);
+  config.mutable_training()->set_update_every(1000);
+  StartLearner(config);
+  polo::RegisterResponse actor = RegisterWorker(polo::ACTOR);
+  polo::ExperienceAck ack;
+  ASSERT_TRUE(Send(actor, 0, 10, &ack).ok());
+  EXPECT_EQ(ack.accepted(), 10u);
+  EXPECT_EQ(ack.next_sequence(), 10u);
+  // A retry overlapping the acked range: only states 10..14 are new.
+  ASSERT_TRUE(Send(actor, 5, 10, &ack).ok());
+  EXPECT_EQ(ack.accepted(), 5u);
+  EXPECT_EQ(ack.duplicates(), 5u);
+  EXPECT_EQ(ack.next_sequence(), 15u);
+  // An exact repeat adds nothing.
+  ASSERT_TRUE(Send(actor, 5, 10, &ack).ok());
+  EXPECT_EQ(ack.accepted(), 0u);
+  const polo::Progress progress = Progress();
+  EXPECT_EQ(progress.replay_size(), 15u);
+  EXPECT_EQ(progress.agent_steps(), 15u);
+  EXPECT_EQ(progress.duplicates_dropped(), 15u);
+
+  // Re-registering with the same id keeps the sequence.
+  polo::RegisterResponse again = RegisterWorker(polo::ACTOR, actor.worker_id());
+  EXPECT_EQ(again.worker_id(), actor.worker_id());
+  EXPECT_EQ(again.next_sequence(), 15u);
+
+  // A gap is refused and names the field.
+  grpc::Status gap = Send(actor, 20, 1, &ack);
+  EXPECT_EQ(gap.error_code(), StatusCode::FAILED_PRECONDITION);
+  EXPECT_EQ(gap.error_message().rfind("first_sequence:", 0), 0u) << gap.error_message();
+}
+
+TEST_F(LearnerServiceTest, BadInputIsRejectedNamingTheFieldAndChangesNothing) {
+  StartLearner(SmallConfig(polo::ASYNCHRONOUS));
+  polo::RegisterResponse actor = RegisterWorker(polo::ACTOR);
+  const polo::RunConfig& config = actor.config();
+  polo::ExperienceAck ack;
+  ASSERT_TRUE(Send(actor, 0, 2, &ack).ok());
+
+  auto expect_rejected = [&](polo::ExperienceBatch batch, StatusCode code,
+                             const std::string& field) {
+    polo::ExperienceAck bad_ack;
+    grpc::Status status = stub_->SubmitExperience(Context().get(), batch, &bad_ack);
+    EXPECT_EQ(status.error_code(), code) << field << ": " << status.error_message();
+    EXPECT_EQ(status.error_message().rfind(field, 0), 0u) << status.error_message();
+  };
+  auto batch_of = [&](polo::VisitedState state) {
+    polo::ExperienceBatch batch;
+    batch.set_worker_id(actor.worker_id());
+    batch.set_first_sequence(2);
+    *batch.add_states() = State(config, 2);
+    *batch.add_states() = std::move(state);
+    return batch;
+  };
+  polo::VisitedState short_state = State(config, 3);
+  short_state.mutable_physics_state()->RemoveLast();
+  expect_rejected(batch_of(short_state), StatusCode::INVALID_ARGUMENT, "states[1].physics_state:");
+  polo::VisitedState nan_state = State(config, 3);
+  nan_state.set_features(2, std::nan(""));
+  expect_rejected(batch_of(nan_state), StatusCode::INVALID_ARGUMENT, "states[1].features[2]:");
+  polo::VisitedState inf_reward = State(config, 3);
+  inf_reward.set_reward(std::numeric_limits<double>::infinity());
+  expect_rejected(batch_of(inf_reward), StatusCode::INVALID_ARGUMENT, "states[1].reward:");
+  polo::VisitedState future = State(config, 3);
+  future.set_weights_version(1000);
+  expect_rejected(batch_of(future), StatusCode::FAILED_PRECONDITION, "states[1].weights_version:");
+  polo::ExperienceBatch unknown = batch_of(State(config, 3));
+  unknown.set_worker_id("nobody");
+  expect_rejected(unknown, StatusCode::NOT_FOUND, "worker_id:");
+  polo::ExperienceBatch huge;
+  huge.set_worker_id(actor.worker_id());
+  for (int i = 0; i <= server::kMaxBatchStates; ++i) huge.add_states();
+  expect_rejected(huge, StatusCode::INVALID_ARGUMENT, "states:");
+
+  // Nothing changed: a valid first state of those batches was not added.
+  polo::Progress progress = Progress();
+  EXPECT_EQ(progress.replay_size(), 2u);
+  EXPECT_EQ(progress.agent_steps(), 2u);
+
+  // Target results of the wrong size or version are refused too.
+  polo::TargetResult result;
+  result.set_worker_id("nobody");
+  polo::SubmitTargetsResponse submit;
+  EXPECT_EQ(stub_->SubmitTargets(Context().get(), result, &submit).error_code(),
+            StatusCode::NOT_FOUND);
+  // The learner still serves.
+  ASSERT_TRUE(Send(actor, 2, 1, &ack).ok());
+  EXPECT_EQ(ack.next_sequence(), 3u);
+}
+
+TEST_F(LearnerServiceTest, SynchronousModePausesActingUntilTheUpdateIsPublished) {
+  StartLearner(SmallConfig(polo::SYNCHRONOUS));
+  polo::RegisterResponse actor = RegisterWorker(polo::ACTOR);
+  const uint64_t initial_version = actor.weights_version();
+  polo::ExperienceAck ack;
+  // Z = 4: of 6 states exactly 4 are accepted, then acting pauses.
+  ASSERT_TRUE(Send(actor, 0, 6, &ack).ok());
+  EXPECT_EQ(ack.accepted(), 4u);
+  EXPECT_EQ(ack.next_sequence(), 4u);
+  EXPECT_TRUE(ack.acting_paused());
+  ASSERT_TRUE(Send(actor, 4, 2, &ack).ok());
+  EXPECT_EQ(ack.accepted(), 0u);
+  EXPECT_TRUE(ack.acting_paused());
+
+  // Without target workers the update cannot finish: still paused.
+  polo::WaitForActingRequest wait;
+  wait.set_worker_id(actor.worker_id());
+  wait.set_wait_ms(200);
+  polo::ActingState acting;
+  ASSERT_TRUE(stub_->WaitForActing(Context().get(), wait, &acting).ok());
+  EXPECT_TRUE(acting.acting_paused());
+
+  FakeTargetWorker worker(channel_);
+  wait.set_wait_ms(10000);
+  ASSERT_TRUE(stub_->WaitForActing(Context(absl::Seconds(15)).get(), wait, &acting).ok());
+  EXPECT_FALSE(acting.acting_paused());
+  // Normalisation (1) + one version per gradient step (G = 2).
+  EXPECT_EQ(acting.weights_version(), initial_version + 3);
+  ASSERT_TRUE(Send(actor, 4, 2, &ack).ok());
+  EXPECT_EQ(ack.accepted(), 2u);
+  const polo::Progress progress = Progress();
+  EXPECT_EQ(progress.updates(), 1u);
+  EXPECT_EQ(progress.gradient_steps(), 2u);
+  EXPECT_EQ(progress.targets_computed(), 8u);  // G jobs × n states.
+}
+
+TEST_F(LearnerServiceTest, AsynchronousModeKeepsAcceptingStatesDuringAnUpdate) {
+  StartLearner(SmallConfig(polo::ASYNCHRONOUS));
+  polo::RegisterResponse actor = RegisterWorker(polo::ACTOR);
+  polo::ExperienceAck ack;
+  ASSERT_TRUE(Send(actor, 0, 6, &ack).ok());
+  EXPECT_EQ(ack.accepted(), 6u);
+  // The update waits for targets (no target worker yet); acting goes on.
+  absl::SleepFor(absl::Milliseconds(100));
+  ASSERT_TRUE(Send(actor, 6, 6, &ack).ok());
+  EXPECT_EQ(ack.accepted(), 6u);
+  EXPECT_FALSE(ack.acting_paused());
+  // All G jobs of the update are queued at once.
+  EXPECT_EQ(Progress().jobs_queued(), 2u);
+  {
+    FakeTargetWorker worker(channel_);
+    ASSERT_TRUE(core_->WaitUntilComplete(absl::Now() + absl::Milliseconds(1)) == false);
+    const absl::Time deadline = absl::Now() + absl::Seconds(10);
+    while (Progress().updates() < 1 && absl::Now() < deadline) absl::SleepFor(absl::Milliseconds(10));
+  }
+  EXPECT_GE(Progress().updates(), 1u);
+}
+
+TEST_F(LearnerServiceTest, AVanishedWorkersJobIsReassignedAndItsLateResultDropped) {
+  polo::RunConfig config = SmallConfig(polo::SYNCHRONOUS);
+  config.mutable_training()->set_lease_ms(300);
+  config.mutable_training()->set_gradient_steps(1);
+  StartLearner(config);
+  polo::RegisterResponse actor = RegisterWorker(polo::ACTOR);
+  polo::RegisterResponse vanishing = RegisterWorker(polo::TARGET_WORKER);
+  polo::ExperienceAck ack;
+  ASSERT_TRUE(Send(actor, 0, 4, &ack).ok());
+  ASSERT_TRUE(ack.acting_paused());
+
+  polo::LeaseTargetJobRequest lease;
+  lease.set_worker_id(vanishing.worker_id());
+  lease.set_wait_ms(5000);
+  polo::TargetJob job;
+  ASSERT_TRUE(stub_->LeaseTargetJob(Context().get(), lease, &job).ok());
+  ASSERT_NE(job.job_id(), 0u);
+  EXPECT_EQ(job.state_ids_size(), 4);
+  EXPECT_EQ(job.physics_states_size(), 4 * actor.config().physics_state_size());
+  EXPECT_EQ(job.lease_ms(), 300);
+
+  // Wrong sizes and versions are errors naming the field; the lease stands.
+  polo::TargetResult bad;
+  bad.set_worker_id(vanishing.worker_id());
+  bad.set_job_id(job.job_id());
+  bad.set_weights_version(job.weights_version());
+  bad.add_targets(1.0);
+  polo::SubmitTargetsResponse submitted;
+  grpc::Status status = stub_->SubmitTargets(Context().get(), bad, &submitted);
+  EXPECT_EQ(status.error_code(), StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(status.error_message().rfind("targets:", 0), 0u) << status.error_message();
+  bad.set_weights_version(job.weights_version() + 7);
+  status = stub_->SubmitTargets(Context().get(), bad, &submitted);
+  EXPECT_EQ(status.error_code(), StatusCode::FAILED_PRECONDITION);
+  EXPECT_EQ(status.error_message().rfind("weights_version:", 0), 0u) << status.error_message();
+
+  // The worker goes silent; after its lease another worker gets the job.
+  {
+    FakeTargetWorker rescuer(channel_);
+    polo::WaitForActingRequest wait;
+    wait.set_worker_id(actor.worker_id());
+    wait.set_wait_ms(10000);
+    polo::ActingState acting;
+    ASSERT_TRUE(stub_->WaitForActing(Context(absl::Seconds(15)).get(), wait, &acting).ok());
+    EXPECT_FALSE(acting.acting_paused());
+  }
+  // The late result arrives: dropped, not counted.
+  polo::TargetResult late;
+  late.set_worker_id(vanishing.worker_id());
+  late.set_job_id(job.job_id());
+  late.set_weights_version(job.weights_version());
+  for (int i = 0; i < 4 * 2; ++i) late.add_targets(9.0);
+  ASSERT_TRUE(stub_->SubmitTargets(Context().get(), late, &submitted).ok());
+  EXPECT_FALSE(submitted.accepted());
+  const polo::Progress progress = Progress();
+  EXPECT_EQ(progress.jobs_reassigned(), 1u);
+  EXPECT_EQ(progress.late_results_dropped(), 1u);
+  EXPECT_EQ(progress.targets_computed(), 4u);  // Counted once.
+  EXPECT_EQ(progress.gradient_steps(), 1u);
+}
+
+TEST_F(LearnerServiceTest, SubscribersReceiveTheCurrentAndEachNewerVersion) {
+  StartLearner(SmallConfig(polo::SYNCHRONOUS));
+  polo::RegisterResponse actor = RegisterWorker(polo::ACTOR);
+  auto context = Context();
+  polo::SubscribeWeightsRequest request;
+  request.set_worker_id(actor.worker_id());
+  auto stream = stub_->SubscribeWeights(context.get(), request);
+  polo::EnsembleWeights weights;
+  ASSERT_TRUE(stream->Read(&weights));
+  EXPECT_EQ(weights.version(), actor.weights_version());
+  EXPECT_EQ(weights.members_size(), 2);
+
+  FakeTargetWorker worker(channel_);
+  polo::ExperienceAck ack;
+  ASSERT_TRUE(Send(actor, 0, 4, &ack).ok());
+  // Versions arrive in increasing order until the update's last one.
+  const uint64_t final_version = actor.weights_version() + 3;
+  uint64_t last = weights.version();
+  while (last < final_version) {
+    ASSERT_TRUE(stream->Read(&weights));
+    EXPECT_GT(weights.version(), last);
+    last = weights.version();
+  }
+  EXPECT_EQ(last, final_version);
+  polo::GetWeightsRequest get;
+  get.set_version(final_version);
+  polo::EnsembleWeights exact;
+  ASSERT_TRUE(stub_->GetWeights(Context().get(), get, &exact).ok());
+  EXPECT_EQ(exact.SerializeAsString(), weights.SerializeAsString());
+  context->TryCancel();
+}
+
+TEST_F(LearnerServiceTest, ACheckpointIsResumedWithCountersSequencesAndBuffer) {
+  const std::string run_dir = std::string(std::getenv("TEST_TMPDIR")) + "/resume_run";
+  std::filesystem::remove_all(run_dir);
+  polo::RunConfig config = SmallConfig(polo::SYNCHRONOUS);
+  config.set_seed(7);
+  StartLearner(config, run_dir);
+  polo::RegisterResponse actor = RegisterWorker(polo::ACTOR);
+  uint64_t version_before;
+  {
+    FakeTargetWorker worker(channel_);
+    polo::ExperienceAck ack;
+    ASSERT_TRUE(Send(actor, 0, 4, &ack).ok());
+    EXPECT_EQ(ack.durable_sequence(), 0u);
+    polo::WaitForActingRequest wait;
+    wait.set_worker_id(actor.worker_id());
+    wait.set_wait_ms(10000);
+    polo::ActingState acting;
+    ASSERT_TRUE(stub_->WaitForActing(Context(absl::Seconds(15)).get(), wait, &acting).ok());
+    ASSERT_FALSE(acting.acting_paused());
+    version_before = acting.weights_version();
+    ASSERT_TRUE(Send(actor, 4, 3, &ack).ok());
+    polo::CheckpointResponse checkpoint;
+    ASSERT_TRUE(
+        stub_->Checkpoint(Context(absl::Seconds(20)).get(), polo::CheckpointRequest(), &checkpoint)
+            .ok());
+    EXPECT_EQ(checkpoint.agent_steps(), 7u);
+    EXPECT_TRUE(std::filesystem::exists(checkpoint.path() + "/trainer.pb"));
+    ASSERT_TRUE(Send(actor, 7, 0, &ack).ok());
+    EXPECT_EQ(ack.durable_sequence(), 7u);
+  }
+  // Two states after the checkpoint, then a crash-like restart from it.
+  polo::ExperienceAck ack;
+  ASSERT_TRUE(Send(actor, 7, 2, &ack).ok());
+  EXPECT_EQ(ack.next_sequence(), 8u);  // Z reached at 8: paused.
+  server_->Shutdown();
+  service_->Shutdown();
+  server_.reset();
+  service_.reset();
+  // Simulate SIGKILL: do not let Stop write a final checkpoint.
+  std::filesystem::rename(run_dir, run_dir + ".saved");
+  (void)core_->Stop();  // Its final checkpoint lands in the moved folder.
+  core_.reset();
+  std::filesystem::remove_all(run_dir);
+  std::filesystem::rename(run_dir + ".saved", run_dir);
+
+  StartLearner(SmallConfig(polo::ASYNCHRONOUS), run_dir, /*resume=*/true);
+  polo::RegisterResponse again = RegisterWorker(polo::ACTOR, actor.worker_id());
+  // The run keeps its own config (SYNCHRONOUS, seed 7) and counters.
+  EXPECT_EQ(again.config().mode(), polo::SYNCHRONOUS);
+  EXPECT_EQ(again.config().seed(), 7u);
+  EXPECT_EQ(again.next_sequence(), 7u);  // The actor resends state 7.
+  EXPECT_EQ(again.weights_version(), version_before);
+  polo::Progress progress = Progress();
+  EXPECT_EQ(progress.agent_steps(), 7u);
+  EXPECT_EQ(progress.replay_size(), 7u);
+  EXPECT_EQ(progress.updates(), 1u);
+  ASSERT_TRUE(Send(again, 7, 1, &ack).ok());
+  EXPECT_EQ(ack.accepted(), 1u);
+  EXPECT_EQ(Progress().agent_steps(), 8u);
+  polo::RunStatus status;
+  ASSERT_TRUE(stub_->GetStatus(Context().get(), polo::StatusRequest(), &status).ok());
+  EXPECT_FALSE(status.resumed_from().empty());
+}
+
+TEST_F(LearnerServiceTest, CheckpointWithoutARunFolderIsFailedPrecondition) {
+  StartLearner(SmallConfig(polo::SYNCHRONOUS));
+  polo::CheckpointResponse response;
+  grpc::Status status =
+      stub_->Checkpoint(Context().get(), polo::CheckpointRequest(), &response);
+  EXPECT_EQ(status.error_code(), StatusCode::FAILED_PRECONDITION);
+  EXPECT_EQ(status.error_message().rfind("run_dir:", 0), 0u);
+}
+
+TEST_F(LearnerServiceTest, WorkersAreListedWithTheirContributions) {
+  polo::RunConfig config = SmallConfig(polo::ASYNCHRONOUS);
+  config.mutable_training()->set_update_every(1000);
+  StartLearner(config);
+  polo::RegisterResponse actor = RegisterWorker(polo::ACTOR);
+  RegisterWorker(polo::TARGET_WORKER);
+  polo::ExperienceAck ack;
+  ASSERT_TRUE(Send(actor, 0, 5, &ack).ok());
+  polo::ListWorkersResponse workers;
+  ASSERT_TRUE(stub_->ListWorkers(Context().get(), polo::ListWorkersRequest(), &workers).ok());
+  ASSERT_EQ(workers.workers_size(), 2);
+  for (const polo::WorkerInfo& w : workers.workers()) {
+    EXPECT_TRUE(w.connected());
+    if (w.worker_id() == actor.worker_id()) {
+      EXPECT_EQ(w.kind(), polo::ACTOR);
+      EXPECT_EQ(w.items(), 5u);
+    } else {
+      EXPECT_EQ(w.kind(), polo::TARGET_WORKER);
+    }
+  }
+  polo::UnregisterRequest bye;
+  bye.set_worker_id(actor.worker_id());
+  polo::UnregisterResponse unused;
+  ASSERT_TRUE(stub_->Unregister(Context().get(), bye, &unused).ok());
+  ASSERT_TRUE(stub_->ListWorkers(Context().get(), polo::ListWorkersRequest(), &workers).ok());
+  for (const polo::WorkerInfo& w : workers.workers()) {
+    if (w.worker_id() == actor.worker_id()) {
+      EXPECT_FALSE(w.connected());
+    }
+  }
+}
+
+}  // namespace
+}  // namespace polo::testing
