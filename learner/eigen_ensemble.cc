@@ -106,12 +106,18 @@ void EigenEnsemble::Forward(int batch) {
             previous.middleRows(j * layer.in, layer.in);
       }
     }
-    h.colwise() += layer.bias;
-    if (l + 1 == num_layers) break;  // The output layer is linear.
-    if (relu_) {
-      h = h.cwiseMax(0.0f);
-    } else {
-      h = h.array().tanh().matrix();
+    // Bias and activation in one pass, column by column: contiguous and
+    // vectorised (Eigen's colwise()+ broadcast inside a larger expression
+    // is several times slower). The output layer is linear.
+    for (int i = 0; i < batch; ++i) {
+      auto column = h.col(i);
+      if (l + 1 == num_layers) {
+        column += layer.bias;
+      } else if (relu_) {
+        column = (column + layer.bias).cwiseMax(0.0f);
+      } else {
+        column = (column + layer.bias).array().tanh().matrix();
+      }
     }
   }
 }

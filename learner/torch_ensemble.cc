@@ -128,6 +128,19 @@ absl::Status TorchError(absl::string_view what, const std::exception& e) {
 
 }  // namespace
 
+absl::Status SetLibTorchThreads(int num_threads) {
+  if (num_threads <= 0) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("num_threads: is ", num_threads, ", expected > 0"));
+  }
+  try {
+    torch::set_num_threads(num_threads);
+    return absl::OkStatus();
+  } catch (const std::exception& e) {
+    return TorchError("SetLibTorchThreads", e);
+  }
+}
+
 TorchEnsemble::TorchEnsemble(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 TorchEnsemble::~TorchEnsemble() = default;
 

@@ -35,6 +35,12 @@ class Tensor;
 
 namespace polo::learner {
 
+// Sets LibTorch's process-global intra-op thread count (torch::
+// set_num_threads). Any process that also runs rollouts should use 1, so
+// LibTorch does not fight the rollout threads for the cores.
+// InvalidArgument unless num_threads > 0.
+absl::Status SetLibTorchThreads(int num_threads);
+
 class TorchEnsemble {
  public:
   // A freshly initialised ensemble with identity normalisation (offset 0,

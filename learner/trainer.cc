@@ -77,8 +77,9 @@ Trainer::Trainer(const TrainerSettings& settings, std::unique_ptr<TorchEnsemble>
 Trainer::~Trainer() = default;
 
 absl::Status Trainer::InitOptimizer() {
+  absl::Status status = SetLibTorchThreads(settings_.num_threads);
+  if (!status.ok()) return status;
   try {
-    torch::set_num_threads(settings_.num_threads);
     optimizer_ = std::make_unique<Optimizer>();
     optimizer_->parameters = ensemble_->trainable_parameters();
     // Weight decay is in the loss (see trainer.h), not in Adam.
