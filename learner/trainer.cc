@@ -156,9 +156,13 @@ absl::StatusOr<TrainStats> Trainer::Train(absl::Span<const double> features,
   absl::Status status = CheckFinite(features, "features");
   if (status.ok()) status = CheckSizeAndFinite(targets, rows * k_members, "targets");
   if (!status.ok()) return status;
+  const uint64_t steps_before = total_gradient_steps_;
   try {
     return TrainUnchecked(features, targets);
   } catch (const std::exception& e) {
+    // Steps taken before the failure changed the weights: give them a new
+    // version so that no two different weights share one.
+    if (total_gradient_steps_ != steps_before) ++version_;
     return TorchError("Trainer::Train", e);
   }
 }

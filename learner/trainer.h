@@ -118,7 +118,9 @@ class Trainer {
   // `features` (row-major N × num_features) and `targets` (row-major N × K,
   // column k = member k's targets); N >= 1. InvalidArgument naming the field
   // (and nothing changes) if sizes disagree or a value is not finite. Bumps
-  // the version when at least one step ran.
+  // the version when at least one step ran. InternalError if LibTorch fails
+  // midway (steps taken before stay applied, and the version is bumped if
+  // there were any).
   absl::StatusOr<TrainStats> Train(absl::Span<const double> features,
                                    absl::Span<const double> targets);
 
