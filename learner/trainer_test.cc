@@ -146,6 +146,24 @@ TEST(TrainerTest, ResumingFromACheckpointGivesBitIdenticalWeights) {
             straight->ExportWeights()->SerializeAsString());
 }
 
+TEST(TrainerTest, TrainingMovesTrainedNetsAndLeavesPriorsFrozen) {
+  const Data data = MakeData(100, 3, 1.0, 11, [](double x0, double) { return 2 * x0; });
+  TrainerSettings settings;
+  settings.gradient_steps = 20;
+  settings.weight_decay = 1e-3;
+  std::unique_ptr<Trainer> trainer =
+      *Trainer::Create(MakeSpec(2, 3, {8, 8}, polo::EnsembleSpec::TANH, 1.0), settings);
+  const polo::EnsembleWeights before = *trainer->ExportWeights();
+  ASSERT_TRUE(trainer->Train(data.features, data.targets).ok());
+  const polo::EnsembleWeights after = *trainer->ExportWeights();
+  for (int k = 0; k < 3; ++k) {
+    EXPECT_EQ(after.members(k).prior().SerializeAsString(),
+              before.members(k).prior().SerializeAsString());
+    EXPECT_NE(after.members(k).trained().SerializeAsString(),
+              before.members(k).trained().SerializeAsString());
+  }
+}
+
 TEST(TrainerTest, SameSeedGivesIdenticalTraining) {
   const Data data = MakeData(100, 2, 1.0, 9, [](double x0, double) { return x0; });
   TrainerSettings settings;
