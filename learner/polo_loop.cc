@@ -170,15 +170,6 @@ absl::StatusOr<PoloStep> PoloLoop::Step() {
 }
 
 absl::StatusOr<double> PoloLoop::Update() {
-  if (!normalised_) {
-    std::vector<double> features;
-    for (const ReplayEntry& e : buffer_->Contents()) {
-      features.insert(features.end(), e.features.begin(), e.features.end());
-    }
-    if (absl::Status s = trainer_->SetInputNormalisationFromData(features); !s.ok()) return s;
-    if (absl::Status s = RefreshValue(); !s.ok()) return s;
-    normalised_ = true;
-  }
   const int n = settings_.trainer.minibatch_size;
   const size_t state_size = models::PhysicsStateSize(task_->model());
   const size_t nf = task_->num_features();

@@ -11,8 +11,11 @@
 // Baselines of the paper: ensemble_size == 0 is plain MPC (no value, no
 // learning); acting.rollouts.horizon == 1 is greedy POLO.
 //
-// Input normalisation of the value features is fitted once, from the
-// buffer, at the first update (learner/trainer.h).
+// The ensemble sees the task's value features as they are (identity input
+// normalisation): tasks scale their features to about unit range. Fitting
+// the normalisation to the first states visited would be wrong for
+// exploration: they all lie in one corner, so the fitted scale blows up
+// everywhere else.
 //
 // This is the reference the distributed service (server/) is tested
 // against. Thread-compatible: one thread calls Step; rollouts use the pool.
@@ -102,7 +105,6 @@ class PoloLoop {
   uint64_t step_ = 0;
   uint64_t episode_ = 0;
   int episode_step_ = 0;
-  bool normalised_ = false;
   // Scratch for one minibatch.
   std::vector<double> batch_states_, batch_features_, batch_targets_, member_values_;
   std::vector<uint64_t> batch_ids_;

@@ -2,7 +2,7 @@
 // no value (plain MPC) or with a value ensemble saved by the learner (paper
 // Fig. 3 right, with --value_only), and prints per-step metrics.
 //
-//   bazel run -c opt //planner:mpc -- --task=humanoid_getup --horizon=64 \
+//   bazel run -c opt //planner:mpc -- --task=humanoid_getup --horizon=64
 //       --rollouts=120 --steps=600
 //
 // Ends with one key=value line: mean_reward, final_<metric>, max_<metric>,

@@ -127,7 +127,8 @@ int Run() {
   const double seconds = absl::GetFlag(FLAGS_seconds);
   const int horizon = absl::GetFlag(FLAGS_horizon);
   const int rollouts = absl::GetFlag(FLAGS_rollouts);
-  for (const std::string& name : absl::StrSplit(absl::GetFlag(FLAGS_tasks), ',')) {
+  for (const std::string& name :
+       std::vector<std::string>(absl::StrSplit(absl::GetFlag(FLAGS_tasks), ','))) {
     auto task = models::MakeTask(name);
     if (!task.ok()) {
       std::fprintf(stderr, "mppi_bench: %s\n", std::string(task.status().message()).c_str());

@@ -1,0 +1,28 @@
+#include "learner/occupancy_grid.h"
+
+#include <cmath>
+
+namespace polo::learner {
+
+OccupancyGrid::OccupancyGrid(const models::CoverageGrid& grid)
+    : grid_(grid), cells_(static_cast<size_t>(grid.cells_per_side) * grid.cells_per_side, 0) {}
+
+void OccupancyGrid::Visit(double x, double y) {
+  const int n = grid_.cells_per_side;
+  const double fx = (x - grid_.x_min) / (grid_.x_max - grid_.x_min);
+  const double fy = (y - grid_.y_min) / (grid_.y_max - grid_.y_min);
+  if (!(fx >= 0 && fx < 1 && fy >= 0 && fy < 1)) return;
+  const int i = static_cast<int>(std::floor(fx * n));
+  const int j = static_cast<int>(std::floor(fy * n));
+  char& cell = cells_[static_cast<size_t>(j) * n + i];
+  if (cell == 0) {
+    cell = 1;
+    ++visited_;
+  }
+}
+
+double OccupancyGrid::coverage() const {
+  return cells_.empty() ? 0.0 : static_cast<double>(visited_) / cells_.size();
+}
+
+}  // namespace polo::learner
