@@ -235,14 +235,12 @@ absl::StatusOr<polo::ExperienceAck> LearnerCore::SubmitExperience(
   }
   // Validation before the lock and before any change: a batch is all or
   // nothing.
+  // weights_version is provenance only and not checked: after a resume from
+  // an older checkpoint, actors legitimately hold states planned with
+  // versions this instance has not reached yet.
   const uint64_t latest_version = broadcaster_.Latest() ? broadcaster_.Latest()->version() : 0;
   for (int i = 0; i < batch.states_size(); ++i) {
     if (absl::Status s = ValidateState(batch.states(i), i); !s.ok()) return s;
-    if (batch.states(i).weights_version() > latest_version) {
-      return absl::FailedPreconditionError(
-          absl::StrCat("states[", i, "].weights_version: is ", batch.states(i).weights_version(),
-                       ", expected <= ", latest_version, " (the newest version published)"));
-    }
   }
   const absl::Time now = absl::Now();
   absl::MutexLock lock(&mu_);

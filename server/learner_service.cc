@@ -44,6 +44,11 @@ grpc::Status LearnerService::SubscribeWeights(grpc::ServerContext* context,
   bool have_any = request->has_version();
   uint64_t have = request->version();
   const WeightsBroadcaster& weights = core_->weights();
+  // A subscriber ahead of us knew a previous learner instance (one that
+  // got further than the checkpoint we resumed from): send our newest.
+  if (SharedWeights latest = weights.Latest(); have_any && latest && latest->version() < have) {
+    have_any = false;
+  }
   while (!context->IsCancelled() && !shutting_down_) {
     // Short waits so that cancellation and shutdown are noticed.
     SharedWeights next = weights.WaitNewer(have_any, have, absl::Now() + absl::Milliseconds(100));

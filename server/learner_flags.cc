@@ -1,0 +1,139 @@
+#include "server/learner_flags.h"
+
+#include <string>
+#include <vector>
+
+#include "absl/flags/flag.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "models/registry.h"
+#include "planner/mppi_flags.h"
+#include "server/run_config.h"
+
+ABSL_FLAG(std::string, task, polo::server::kDefaultTask,
+          "task to train (models/registry.h); point_mass_maze is the fast default");
+ABSL_FLAG(std::string, mode, "sync",
+          "sync: Algorithm 1 exactly (acting pauses during updates); async: actors run on");
+ABSL_FLAG(int64_t, total_steps, -1,
+          "agent steps in all (all actors) before the run completes; -1 = the paper's lifetime "
+          "for the task (1000 point mass, 12000 humanoid), 0 = unbounded");
+ABSL_FLAG(int, episode_length, 0, "agent steps per episode; 0 = the task's");
+ABSL_FLAG(int, update_every, 16, "Z: agent steps between updates");
+ABSL_FLAG(int, gradient_steps, 64, "G: Adam steps (one target job each) per update");
+ABSL_FLAG(int, minibatch_size, 32, "n: states per gradient step / target job");
+ABSL_FLAG(double, learning_rate, 1e-3, "Adam learning rate");
+ABSL_FLAG(double, target_noise, 0.0, "sigma of the noise added to targets (eq. 5)");
+ABSL_FLAG(double, weight_decay, 0.0, "coefficient of |theta|^2 (eq. 5, see learner/trainer.h)");
+ABSL_FLAG(int, ensemble_size, 6, "K: value ensemble members");
+ABSL_FLAG(std::string, hidden_sizes, "16,16", "hidden layer widths of each member");
+ABSL_FLAG(double, prior_scale, 1.0, "beta: weight of each member's frozen random prior");
+ABSL_FLAG(double, kappa, 1.0, "optimism of eq. 6 (0 = mean of the members)");
+ABSL_FLAG(int, target_horizon, 16, "N of the N-step targets (eq. 7)");
+ABSL_FLAG(int, target_rollouts, 64, "sampled rollouts per target round");
+ABSL_FLAG(int, target_iterations, 1, "MPPI rounds per target state");
+ABSL_FLAG(double, target_temperature, 0.05, "MPPI temperature of the target rounds");
+ABSL_FLAG(std::string, target_mode, "shared",
+          "shared: one set of rollouts scores every member; per_member: K separate MPPIs");
+ABSL_FLAG(int64_t, lease_ms, 30000, "target job lease; overdue jobs go to another worker");
+ABSL_FLAG(int64_t, replay_capacity, 100000, "replay buffer capacity (oldest out)");
+ABSL_FLAG(int64_t, min_replay_size, 32, "updates start once the buffer holds this many states");
+
+namespace polo::server {
+namespace {
+
+absl::Status Bad(const char* flag, const std::string& got, const char* expected) {
+  return absl::InvalidArgumentError(
+      absl::StrCat("--", flag, ": got \"", got, "\", expected ", expected));
+}
+
+}  // namespace
+
+absl::StatusOr<polo::RunConfig> RunConfigFromFlags() {
+  polo::RunConfig c = DefaultRunConfig();
+  const std::string task = absl::GetFlag(FLAGS_task);
+  const std::vector<std::string> names = models::TaskNames();
+  if (std::find(names.begin(), names.end(), task) == names.end()) {
+    return Bad("task", task, absl::StrCat("one of ", absl::StrJoin(names, ", ")).c_str());
+  }
+  c.set_task(task);
+  const std::string mode = absl::GetFlag(FLAGS_mode);
+  if (mode == "sync") {
+    c.set_mode(polo::SYNCHRONOUS);
+  } else if (mode == "async") {
+    c.set_mode(polo::ASYNCHRONOUS);
+  } else {
+    return Bad("mode", mode, "sync or async");
+  }
+  absl::StatusOr<planner::MppiSettings> mppi = planner::MppiSettingsFromFlags();
+  if (!mppi.ok()) return mppi.status();
+  polo::MppiConfig* m = c.mutable_mppi();
+  m->set_horizon(mppi->rollouts.horizon);
+  m->set_num_rollouts(mppi->rollouts.num_rollouts);
+  m->set_noise_sigma(mppi->rollouts.noise_sigma);
+  m->set_noise_smoothing(mppi->rollouts.noise_smoothing);
+  m->set_temperature(mppi->temperature);
+  m->set_normalized_temperature(mppi->temperature_mode == planner::TemperatureMode::kNormalized);
+  m->set_gamma(mppi->rollouts.gamma);
+  m->set_iterations(mppi->iterations);
+  m->set_value_only(!mppi->rollouts.with_reward);
+  c.set_seed(mppi->seed);
+
+  int64_t total = absl::GetFlag(FLAGS_total_steps);
+  if (total < -1) return Bad("total_steps", absl::StrCat(total), ">= -1");
+  if (total == -1) total = task.rfind("humanoid", 0) == 0 ? 12000 : 1000;
+  c.set_total_steps(static_cast<uint64_t>(total));
+  if (absl::GetFlag(FLAGS_episode_length) < 0) {
+    return Bad("episode_length", absl::StrCat(absl::GetFlag(FLAGS_episode_length)), ">= 0");
+  }
+  c.set_episode_length(absl::GetFlag(FLAGS_episode_length));
+
+  polo::TrainingConfig* t = c.mutable_training();
+  t->set_update_every(absl::GetFlag(FLAGS_update_every));
+  t->set_gradient_steps(absl::GetFlag(FLAGS_gradient_steps));
+  t->set_minibatch_size(absl::GetFlag(FLAGS_minibatch_size));
+  t->set_learning_rate(absl::GetFlag(FLAGS_learning_rate));
+  t->set_target_noise(absl::GetFlag(FLAGS_target_noise));
+  t->set_weight_decay(absl::GetFlag(FLAGS_weight_decay));
+  t->set_lease_ms(absl::GetFlag(FLAGS_lease_ms));
+  if (absl::GetFlag(FLAGS_replay_capacity) < 1) {
+    return Bad("replay_capacity", absl::StrCat(absl::GetFlag(FLAGS_replay_capacity)), ">= 1");
+  }
+  if (absl::GetFlag(FLAGS_min_replay_size) < 0) {
+    return Bad("min_replay_size", absl::StrCat(absl::GetFlag(FLAGS_min_replay_size)), ">= 0");
+  }
+  t->set_replay_capacity(absl::GetFlag(FLAGS_replay_capacity));
+  t->set_min_replay_size(absl::GetFlag(FLAGS_min_replay_size));
+
+  polo::EnsembleSpec* e = c.mutable_ensemble();
+  e->set_ensemble_size(absl::GetFlag(FLAGS_ensemble_size));
+  e->clear_hidden_sizes();
+  const std::string hidden = absl::GetFlag(FLAGS_hidden_sizes);
+  for (absl::string_view width : absl::StrSplit(hidden, ',', absl::SkipEmpty())) {
+    int w = 0;
+    if (!absl::SimpleAtoi(width, &w) || w < 1) {
+      return Bad("hidden_sizes", hidden, "comma-separated widths >= 1, e.g. 16,16");
+    }
+    e->add_hidden_sizes(w);
+  }
+  e->set_prior_scale(absl::GetFlag(FLAGS_prior_scale));
+  c.set_kappa(absl::GetFlag(FLAGS_kappa));
+
+  polo::TargetConfig* tc = c.mutable_targets();
+  tc->set_horizon(absl::GetFlag(FLAGS_target_horizon));
+  tc->set_num_rollouts(absl::GetFlag(FLAGS_target_rollouts));
+  tc->set_iterations(absl::GetFlag(FLAGS_target_iterations));
+  tc->set_temperature(absl::GetFlag(FLAGS_target_temperature));
+  tc->set_noise_sigma(m->noise_sigma());
+  tc->set_noise_smoothing(m->noise_smoothing());
+  tc->set_gamma(m->gamma());
+  const std::string target_mode = absl::GetFlag(FLAGS_target_mode);
+  if (target_mode != "shared" && target_mode != "per_member") {
+    return Bad("target_mode", target_mode, "shared or per_member");
+  }
+  tc->set_per_member(target_mode == "per_member");
+  return c;
+}
+
+}  // namespace polo::server

@@ -1,0 +1,29 @@
+// Command-line flags of //server:learner that describe the run (task, mode,
+// every hyperparameter) and their translation into a polo.RunConfig. MPPI
+// flags (--horizon, --rollouts, --sigma, --temperature, --gamma, --seed,
+// ...) are the shared ones of planner/mppi_flags.h. Defaults are the
+// paper's (run_config.h).
+#ifndef POLO_SERVER_LEARNER_FLAGS_H_
+#define POLO_SERVER_LEARNER_FLAGS_H_
+
+#include <string>
+
+#include "absl/flags/declare.h"
+#include "absl/status/statusor.h"
+#include "proto/polo.pb.h"
+
+ABSL_DECLARE_FLAG(std::string, task);
+ABSL_DECLARE_FLAG(std::string, mode);
+ABSL_DECLARE_FLAG(int64_t, total_steps);
+
+namespace polo::server {
+
+// Reads the flags. InvalidArgument naming the flag ("--mode: got \"x\",
+// expected sync or async"; "--task: ..." listing the known tasks) for a
+// bad value. The result still needs CompleteRunConfig / ValidateRunConfig
+// against its task, whose errors name config fields that match the flags.
+absl::StatusOr<polo::RunConfig> RunConfigFromFlags();
+
+}  // namespace polo::server
+
+#endif  // POLO_SERVER_LEARNER_FLAGS_H_

@@ -1,0 +1,167 @@
+// //server:learner — the POLO learner service. With no flags it trains the
+// default task (point_mass_maze, run_config.h) on this machine: in-process
+// actor and target workers, gRPC on localhost:50051, a run folder under
+// /tmp/polo_runs/, and a live progress line. See README.md for multi-machine
+// use (--listen=0.0.0.0:50051 --actors=0 --target_workers=0).
+//
+// Threads: LibTorch's intra-op pool is set to one thread by the trainer
+// (learner/trainer.h, TrainerSettings::num_threads = 1), because this
+// process also runs rollouts.
+#include <cstdio>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "absl/flags/flag.h"
+#include "absl/flags/parse.h"
+#include "absl/flags/usage.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/time/clock.h"
+#include "server/learner_core.h"
+#include "server/learner_flags.h"
+#include "server/learner_service.h"
+#include "server/signal_watcher.h"
+#include "worker/actor.h"
+#include "worker/learner_client.h"
+#include "worker/target_worker.h"
+
+ABSL_FLAG(std::string, listen, "localhost:50051",
+          "gRPC listen address; 0.0.0.0:50051 to accept remote workers");
+ABSL_FLAG(int, actors, 1, "in-process actor workers (0 = remote actors only)");
+ABSL_FLAG(int, target_workers, 1, "in-process target workers (0 = remote only)");
+ABSL_FLAG(int, actor_threads, 1, "rollout threads per in-process actor");
+ABSL_FLAG(int, target_threads, 1, "rollout threads per in-process target worker");
+ABSL_FLAG(std::string, run_dir, "",
+          "run folder (config.json, metrics.jsonl, checkpoints/); default "
+          "/tmp/polo_runs/<task>-<time>");
+ABSL_FLAG(bool, resume, false, "continue from the latest checkpoint in --run_dir");
+ABSL_FLAG(int64_t, checkpoint_every_s, 60, "seconds between periodic checkpoints");
+ABSL_FLAG(bool, progress, true, "print a live progress line to stderr");
+ABSL_FLAG(bool, exit_when_complete, true,
+          "exit (after a final checkpoint) when --total_steps is reached");
+
+namespace {
+
+using polo::server::LearnerCore;
+
+std::string ProgressLine(const polo::Progress& p, int workers) {
+  std::string line = absl::StrFormat(
+      "steps %llu  episodes %llu  updates %llu  v%llu  loss %.4g  replay %llu  %.1f states/s  "
+      "%.0f targets/s  workers %d",
+      p.agent_steps(), p.episodes(), p.updates(), p.weights_version(), p.value_loss(),
+      p.replay_size(), p.states_per_second(), p.targets_per_second(), workers);
+  if (p.coverage() >= 0) absl::StrAppendFormat(&line, "  coverage %.1f%%", 100 * p.coverage());
+  return line;
+}
+
+int Fail(const absl::Status& status) {
+  std::fprintf(stderr, "learner: %s\n", std::string(status.message()).c_str());
+  return 2;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  absl::SetProgramUsageMessage(
+      "POLO learner service. No flags: train point_mass_maze here with local workers.");
+  absl::ParseCommandLine(argc, argv);
+  polo::worker::StopFlag stop;
+  polo::server::SignalWatcher signals([&stop](int) { stop.Set(); });
+
+  absl::StatusOr<polo::RunConfig> config = polo::server::RunConfigFromFlags();
+  if (!config.ok()) return Fail(config.status());
+  for (const char* flag : {"actors", "target_workers"}) {
+    const int n = std::string(flag) == "actors" ? absl::GetFlag(FLAGS_actors)
+                                                : absl::GetFlag(FLAGS_target_workers);
+    if (n < 0) return Fail(absl::InvalidArgumentError(absl::StrCat("--", flag, ": must be >= 0")));
+  }
+  if (absl::GetFlag(FLAGS_actor_threads) < 1 || absl::GetFlag(FLAGS_target_threads) < 1) {
+    return Fail(absl::InvalidArgumentError("--actor_threads / --target_threads: must be >= 1"));
+  }
+  polo::server::LearnerOptions options;
+  options.config = *config;
+  options.run_dir = absl::GetFlag(FLAGS_run_dir);
+  options.resume = absl::GetFlag(FLAGS_resume);
+  if (options.run_dir.empty()) {
+    if (options.resume) return Fail(absl::InvalidArgumentError("--resume: needs --run_dir"));
+    options.run_dir = absl::StrCat("/tmp/polo_runs/", config->task(), "-",
+                                   absl::FormatTime("%Y%m%d-%H%M%S", absl::Now(),
+                                                    absl::LocalTimeZone()));
+  }
+  options.checkpoint_period = absl::Seconds(absl::GetFlag(FLAGS_checkpoint_every_s));
+  options.listen_address = absl::GetFlag(FLAGS_listen);
+  absl::StatusOr<std::unique_ptr<LearnerCore>> core = LearnerCore::Create(options);
+  if (!core.ok()) return Fail(core.status());
+
+  polo::server::LearnerService service(core->get());
+  int port = 0;
+  absl::StatusOr<std::unique_ptr<grpc::Server>> server =
+      polo::server::BuildLearnerServer(options.listen_address, &service, &port);
+  if (!server.ok()) return Fail(server.status());
+  (*core)->Start();
+  std::fprintf(stderr, "learner: %s (%s), serving on %s, run folder %s%s\n",
+               (*core)->config().task().c_str(),
+               polo::LoopMode_Name((*core)->config().mode()).c_str(),
+               options.listen_address.c_str(), options.run_dir.c_str(),
+               options.resume ? " (resumed)" : "");
+
+  // Local workers talk to the server in-process (same protocol, no sockets).
+  grpc::ChannelArguments args;
+  args.SetMaxReceiveMessageSize(polo::server::kMaxMessageBytes);
+  args.SetMaxSendMessageSize(polo::server::kMaxMessageBytes);
+  std::shared_ptr<grpc::Channel> local = (*server)->InProcessChannel(args);
+  std::vector<std::unique_ptr<polo::worker::Actor>> actors;
+  std::vector<std::unique_ptr<polo::worker::TargetWorker>> target_workers;
+  std::vector<std::thread> threads;
+  for (int i = 0; i < absl::GetFlag(FLAGS_target_workers); ++i) {
+    polo::worker::TargetWorkerOptions o;
+    o.threads = absl::GetFlag(FLAGS_target_threads);
+    o.description = absl::StrCat("in-process target worker ", i);
+    target_workers.push_back(std::make_unique<polo::worker::TargetWorker>(local, o));
+  }
+  for (int i = 0; i < absl::GetFlag(FLAGS_actors); ++i) {
+    polo::worker::ActorOptions o;
+    o.threads = absl::GetFlag(FLAGS_actor_threads);
+    o.description = absl::StrCat("in-process actor ", i);
+    actors.push_back(std::make_unique<polo::worker::Actor>(local, o));
+  }
+  for (auto& w : target_workers) {
+    threads.emplace_back([&w] {
+      if (absl::Status s = w->Run(); !s.ok()) std::fprintf(stderr, "target worker: %s\n", s.ToString().c_str());
+    });
+  }
+  for (auto& a : actors) {
+    threads.emplace_back([&a] {
+      if (absl::Status s = a->Run(); !s.ok()) std::fprintf(stderr, "actor: %s\n", s.ToString().c_str());
+    });
+  }
+
+  const bool tty_progress = absl::GetFlag(FLAGS_progress);
+  while (!stop.SleepFor(absl::Seconds(1))) {
+    if (tty_progress) {
+      const polo::Progress p = (*core)->GetProgress();
+      int connected = 0;
+      for (const polo::WorkerInfo& w : (*core)->ListWorkers().workers()) connected += w.connected();
+      std::fprintf(stderr, "\r%s   ", ProgressLine(p, connected).c_str());
+    }
+    if (absl::GetFlag(FLAGS_exit_when_complete) &&
+        (*core)->WaitUntilComplete(absl::Now())) {
+      break;
+    }
+  }
+  std::fprintf(stderr, "\nlearner: %s; stopping\n",
+               stop.is_set() ? "signal received" : "run complete");
+  for (auto& a : actors) a->Stop();
+  for (auto& w : target_workers) w->Stop();
+  service.Shutdown();
+  for (std::thread& t : threads) t.join();
+  (*server)->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(2));
+  absl::Status stopped = (*core)->Stop();
+  const polo::Progress p = (*core)->GetProgress();
+  std::fprintf(stderr, "learner: final %s\n", ProgressLine(p, 0).c_str());
+  if (!stopped.ok()) return Fail(stopped);
+  std::fprintf(stderr, "learner: final checkpoint written in %s\n", options.run_dir.c_str());
+  return 0;
+}

@@ -1,0 +1,204 @@
+#include "worker/actor.h"
+
+#include <algorithm>
+#include <utility>
+
+#include "absl/base/internal/raw_logging.h"
+#include "absl/strings/str_cat.h"
+#include "learner/random.h"
+#include "models/registry.h"
+#include "server/grpc_status.h"
+#include "server/run_config.h"
+
+namespace polo::worker {
+
+Actor::Actor(std::shared_ptr<grpc::Channel> channel, ActorOptions options)
+    : channel_(std::move(channel)),
+      stub_(polo::Learner::NewStub(channel_)),
+      options_(std::move(options)) {}
+
+Actor::~Actor() = default;
+
+absl::Status Actor::Connect() {
+  polo::RegisterRequest request;
+  request.set_kind(polo::ACTOR);
+  request.set_worker_id(worker_id_);
+  request.set_description(options_.description);
+  request.set_threads(options_.threads);
+  if (!config_.task().empty()) request.set_expected_task(config_.task());
+  absl::StatusOr<polo::RegisterResponse> response =
+      RegisterWithRetry(stub_.get(), request, stop_);
+  if (!response.ok()) return response.status();
+  const bool first = worker_id_.empty();
+  worker_id_ = response->worker_id();
+  if (first) {
+    config_ = response->config();
+    actor_seed_ = response->actor_seed();
+  }
+  // Reconcile: states below the learner's mark are in its buffer.
+  const uint64_t next = response->next_sequence();
+  while (!held_.empty() && held_.front().sequence < next) held_.pop_front();
+  if (held_.empty() || held_.front().sequence > next) {
+    // The learner lost states we no longer hold (fresh learner, or resumed
+    // from an older checkpoint): renumber what we hold to follow on.
+    uint64_t s = next;
+    for (Held& h : held_) h.sequence = s++;
+    next_sequence_ = s;
+  }
+  acked_ = next;
+  if (weights_ != nullptr) weights_->set_worker_id(worker_id_);
+  return absl::OkStatus();
+}
+
+absl::Status Actor::Setup() {
+  absl::StatusOr<std::unique_ptr<models::Task>> task = models::MakeTask(config_.task());
+  if (!task.ok()) return task.status();
+  task_ = *std::move(task);
+  pool_ = std::make_unique<planner::ThreadPool>(std::max(1, options_.threads));
+  absl::StatusOr<std::unique_ptr<planner::Agent>> agent = planner::Agent::Create(
+      task_.get(), server::MppiSettingsFromConfig(config_, actor_seed_), pool_.get());
+  if (!agent.ok()) return agent.status();
+  agent_ = *std::move(agent);
+  weights_ = std::make_unique<WeightsSubscription>(channel_, worker_id_);
+  return absl::OkStatus();
+}
+
+void Actor::RefreshValue() {
+  std::shared_ptr<const polo::EnsembleWeights> latest = weights_->Latest();
+  if (latest == nullptr) return;
+  if (value_ != nullptr && value_->version() == latest->version()) return;
+  if (value_ == nullptr) {
+    absl::StatusOr<std::unique_ptr<learner::OptimisticValue>> value =
+        learner::OptimisticValue::Create(*latest, config_.kappa());
+    if (value.ok()) {
+      value_ = *std::move(value);
+      value_->Reserve(config_.mppi().num_rollouts());
+    }
+    return;
+  }
+  if (absl::Status s = value_->SetWeights(*latest); !s.ok()) {
+    ABSL_RAW_LOG(WARNING, "ignoring weights version %llu: %s",
+                 static_cast<unsigned long long>(latest->version()), s.ToString().c_str());
+  }
+}
+
+absl::Status Actor::Flush() {
+  Backoff backoff;
+  int resyncs = 0;
+  while (!stop_.is_set()) {
+    polo::ExperienceBatch batch;
+    batch.set_worker_id(worker_id_);
+    bool first = true;
+    for (const Held& h : held_) {
+      if (h.sequence < acked_) continue;
+      if (first) batch.set_first_sequence(h.sequence);
+      first = false;
+      *batch.add_states() = h.state;
+      if (batch.states_size() == 4096) break;
+    }
+    if (first) batch.set_first_sequence(acked_);
+    polo::ExperienceAck ack;
+    const grpc::Status status =
+        stub_->SubmitExperience(ContextWithTimeout(absl::Seconds(10)).get(), batch, &ack);
+    if (status.ok()) {
+      acked_ = ack.next_sequence();
+      while (!held_.empty() && held_.front().sequence < ack.durable_sequence()) held_.pop_front();
+      while (held_.size() > kMaxHeldStates) held_.pop_front();
+      paused_ = ack.acting_paused();
+      complete_ = ack.run_complete();
+      min_version_ = std::max(min_version_, ack.weights_version());
+      // More to send (a batch was capped, or an update just finished)?
+      const bool more = !held_.empty() && held_.back().sequence >= acked_ && !paused_ &&
+                        !complete_ && ack.accepted() > 0;
+      if (!more) return absl::OkStatus();
+      continue;
+    }
+    switch (status.error_code()) {
+      case grpc::StatusCode::INVALID_ARGUMENT:
+        return server::FromGrpcStatus(status);  // Our bug: retrying cannot help.
+      case grpc::StatusCode::NOT_FOUND:           // A learner that does not know us.
+      case grpc::StatusCode::FAILED_PRECONDITION:  // A sequence gap: resynchronise.
+        if (++resyncs > 5) return server::FromGrpcStatus(status);
+        if (absl::Status s = Connect(); !s.ok()) return s;
+        break;
+      default:  // UNAVAILABLE, DEADLINE_EXCEEDED, ...: the learner is away.
+        if (stop_.SleepFor(backoff.Next())) return absl::OkStatus();
+        if (absl::Status s = Connect(); !s.ok()) return s;
+        break;
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::Status Actor::WaitWhilePaused() {
+  while (paused_ && !stop_.is_set() && !complete_) {
+    polo::WaitForActingRequest request;
+    request.set_worker_id(worker_id_);
+    request.set_wait_ms(2000);
+    polo::ActingState state;
+    const grpc::Status status =
+        stub_->WaitForActing(ContextWithTimeout(absl::Seconds(5)).get(), request, &state);
+    if (!status.ok()) {
+      // Learner away: Flush reconnects, and tells us whether still paused.
+      stop_.SleepFor(absl::Milliseconds(200));
+      if (absl::Status s = Flush(); !s.ok()) return s;
+      continue;
+    }
+    complete_ = state.run_complete();
+    if (state.acting_paused()) continue;
+    min_version_ = std::max(min_version_, state.weights_version());
+    // Resend what was refused during the pause, before acting again.
+    paused_ = false;
+    if (absl::Status s = Flush(); !s.ok()) return s;
+  }
+  // Act with the update's weights (Algorithm 1).
+  weights_->WaitForVersion(min_version_, absl::Now() + absl::Seconds(5));
+  return absl::OkStatus();
+}
+
+absl::Status Actor::Run() {
+  if (absl::Status s = Connect(); !s.ok()) return stop_.is_set() ? absl::OkStatus() : s;
+  if (absl::Status s = Setup(); !s.ok()) return s;
+  weights_->WaitForVersion(0, absl::Now() + absl::Seconds(10));
+  const bool sync = config_.mode() == polo::SYNCHRONOUS;
+  while (!stop_.is_set() && !complete_) {
+    if (options_.max_steps > 0 && steps_ >= options_.max_steps) break;
+    if (paused_) {
+      if (absl::Status s = WaitWhilePaused(); !s.ok()) return s;
+      continue;
+    }
+    RefreshValue();
+    if (episode_step_ == 0) agent_->Reset(learner::MixSeed(actor_seed_, episode_));
+    Held held;
+    held.sequence = next_sequence_++;
+    polo::VisitedState& s = held.state;
+    s.mutable_physics_state()->Add(agent_->physics_state().begin(), agent_->physics_state().end());
+    s.mutable_features()->Add(agent_->features().begin(), agent_->features().end());
+    s.mutable_metrics()->Add(agent_->metrics().begin(), agent_->metrics().end());
+    s.set_episode(episode_);
+    s.set_step(episode_step_);
+    s.set_weights_version(value_ ? value_->version() : 0);
+    const planner::AgentStep step = agent_->Step(steps_, value_.get());
+    s.set_reward(step.reward);
+    ++steps_;
+    if (++episode_step_ >= config_.episode_length()) {
+      s.set_episode_end(true);
+      episode_step_ = 0;
+      ++episode_;
+    }
+    held_.push_back(std::move(held));
+    // SYNCHRONOUS: every step, so the Z-th state pauses us at once.
+    // ASYNCHRONOUS: batches of up to 8 states.
+    if (sync || held_.back().sequence >= acked_ + 7) {
+      if (absl::Status st = Flush(); !st.ok()) return st;
+    }
+  }
+  if (!stop_.is_set()) (void)Flush();
+  polo::UnregisterRequest bye;
+  bye.set_worker_id(worker_id_);
+  polo::UnregisterResponse unused;
+  (void)stub_->Unregister(ContextWithTimeout(absl::Seconds(2)).get(), bye, &unused);
+  return absl::OkStatus();
+}
+
+}  // namespace polo::worker

@@ -1,0 +1,35 @@
+// //worker:actor — an actor worker: needs only the learner's address; the
+// task and every hyperparameter come from the learner. Waits for a learner
+// that is not up yet and reconnects after a restart by itself.
+#include <cstdio>
+
+#include "absl/flags/flag.h"
+#include "absl/flags/parse.h"
+#include "absl/flags/usage.h"
+#include "server/signal_watcher.h"
+#include "worker/actor.h"
+#include "worker/learner_client.h"
+
+ABSL_FLAG(std::string, learner, "localhost:50051", "the learner's HOST:PORT");
+ABSL_FLAG(int, threads, 1, "rollout threads (>= 1)");
+ABSL_FLAG(uint64_t, max_steps, 0, "stop after this many own steps (0 = until the run completes)");
+
+int main(int argc, char** argv) {
+  absl::SetProgramUsageMessage("POLO actor worker: actor --learner=HOST:PORT [--threads=N]");
+  absl::ParseCommandLine(argc, argv);
+  if (absl::GetFlag(FLAGS_threads) < 1) {
+    std::fprintf(stderr, "actor: --threads: got %d, expected >= 1\n", absl::GetFlag(FLAGS_threads));
+    return 2;
+  }
+  polo::worker::ActorOptions options;
+  options.threads = absl::GetFlag(FLAGS_threads);
+  options.max_steps = absl::GetFlag(FLAGS_max_steps);
+  options.description = polo::worker::DescribeThisProcess();
+  polo::worker::Actor actor(polo::worker::MakeLearnerChannel(absl::GetFlag(FLAGS_learner)),
+                            options);
+  polo::server::SignalWatcher signals([&actor](int) { actor.Stop(); });
+  const absl::Status status = actor.Run();
+  std::fprintf(stderr, "actor %s: %llu steps, %s\n", actor.worker_id().c_str(),
+               static_cast<unsigned long long>(actor.steps()), status.ToString().c_str());
+  return status.ok() ? 0 : 1;
+}

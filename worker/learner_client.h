@@ -1,0 +1,102 @@
+// What actor and target workers share to talk to the learner: a channel
+// with the service's message limits, reconnection with exponential backoff,
+// registration, and a background weights subscription (DESIGN.md §5:
+// workers reconnect with backoff by themselves).
+//
+// Thread-safety: StopFlag and WeightsSubscription are thread-safe; the
+// free functions are stateless.
+#ifndef POLO_WORKER_LEARNER_CLIENT_H_
+#define POLO_WORKER_LEARNER_CLIENT_H_
+
+#include <grpcpp/grpcpp.h>
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <thread>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
+#include "proto/polo.grpc.pb.h"
+
+namespace polo::worker {
+
+// A stop request shared by a worker's threads (set from a signal handler
+// thread or a test). Sleeps wake early when it is set.
+class StopFlag {
+ public:
+  void Set() ABSL_LOCKS_EXCLUDED(mu_);
+  bool is_set() const ABSL_LOCKS_EXCLUDED(mu_);
+  // Sleeps for `d` or until Set(); returns is_set().
+  bool SleepFor(absl::Duration d) const ABSL_LOCKS_EXCLUDED(mu_);
+
+ private:
+  mutable absl::Mutex mu_;
+  bool set_ ABSL_GUARDED_BY(mu_) = false;
+};
+
+// Exponential backoff: 0.1 s, doubling to 5 s, with ±20% jitter.
+class Backoff {
+ public:
+  absl::Duration Next();
+  void Reset() { attempt_ = 0; }
+
+ private:
+  int attempt_ = 0;
+  uint64_t jitter_state_ = 0x9e3779b97f4a7c15ULL;
+};
+
+// A channel to "host:port" with the learner's 64 MiB message limit.
+std::shared_ptr<grpc::Channel> MakeLearnerChannel(const std::string& address);
+
+// A client context with a deadline `timeout` from now.
+std::unique_ptr<grpc::ClientContext> ContextWithTimeout(absl::Duration timeout);
+
+// Registers, retrying UNAVAILABLE / DEADLINE_EXCEEDED with backoff until it
+// succeeds or `stop` is set (Cancelled). Other errors (e.g. a task
+// mismatch) are returned at once.
+absl::StatusOr<polo::RegisterResponse> RegisterWithRetry(polo::Learner::Stub* stub,
+                                                         const polo::RegisterRequest& request,
+                                                         const StopFlag& stop);
+
+// "hostname:pid", for RegisterRequest.description.
+std::string DescribeThisProcess();
+
+// Keeps the newest ensemble weights from SubscribeWeights in the
+// background, resubscribing with backoff whenever the stream ends (learner
+// restart). Thread-safe.
+class WeightsSubscription {
+ public:
+  WeightsSubscription(std::shared_ptr<grpc::Channel> channel, std::string worker_id);
+  ~WeightsSubscription();  // Cancels the stream and joins the thread.
+
+  // The newest weights received, or null before the first.
+  std::shared_ptr<const polo::EnsembleWeights> Latest() const ABSL_LOCKS_EXCLUDED(mu_);
+
+  // Blocks until weights with version >= `version` arrived or `deadline`;
+  // returns the newest (which may be older on timeout) or null.
+  std::shared_ptr<const polo::EnsembleWeights> WaitForVersion(uint64_t version,
+                                                              absl::Time deadline) const
+      ABSL_LOCKS_EXCLUDED(mu_);
+
+  void set_worker_id(const std::string& id) ABSL_LOCKS_EXCLUDED(mu_);
+
+ private:
+  void Loop();
+
+  std::unique_ptr<polo::Learner::Stub> stub_;
+  StopFlag stop_;
+  mutable absl::Mutex mu_;
+  std::string worker_id_ ABSL_GUARDED_BY(mu_);
+  std::shared_ptr<const polo::EnsembleWeights> latest_ ABSL_GUARDED_BY(mu_);
+  grpc::ClientContext* context_ ABSL_GUARDED_BY(mu_) = nullptr;
+  std::thread thread_;
+};
+
+}  // namespace polo::worker
+
+#endif  // POLO_WORKER_LEARNER_CLIENT_H_

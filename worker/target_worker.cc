@@ -1,0 +1,132 @@
+#include "worker/target_worker.h"
+
+#include <algorithm>
+#include <utility>
+#include <vector>
+
+#include "absl/base/internal/raw_logging.h"
+#include "absl/strings/str_cat.h"
+#include "models/registry.h"
+#include "server/grpc_status.h"
+#include "server/run_config.h"
+
+namespace polo::worker {
+
+TargetWorker::TargetWorker(std::shared_ptr<grpc::Channel> channel, TargetWorkerOptions options)
+    : channel_(std::move(channel)),
+      stub_(polo::Learner::NewStub(channel_)),
+      options_(std::move(options)) {}
+
+TargetWorker::~TargetWorker() = default;
+
+absl::Status TargetWorker::Connect() {
+  polo::RegisterRequest request;
+  request.set_kind(polo::TARGET_WORKER);
+  request.set_worker_id(worker_id_);
+  request.set_description(options_.description);
+  request.set_threads(options_.threads);
+  if (!config_.task().empty()) request.set_expected_task(config_.task());
+  absl::StatusOr<polo::RegisterResponse> response =
+      RegisterWithRetry(stub_.get(), request, stop_);
+  if (!response.ok()) return response.status();
+  worker_id_ = response->worker_id();
+  if (task_ != nullptr) {
+    if (weights_ != nullptr) weights_->set_worker_id(worker_id_);
+    return absl::OkStatus();
+  }
+  config_ = response->config();
+  absl::StatusOr<std::unique_ptr<models::Task>> task = models::MakeTask(config_.task());
+  if (!task.ok()) return task.status();
+  task_ = *std::move(task);
+  pool_ = std::make_unique<planner::ThreadPool>(std::max(1, options_.threads));
+  absl::StatusOr<std::unique_ptr<learner::TargetComputer>> targets =
+      learner::TargetComputer::Create(task_.get(), server::TargetSettingsFromConfig(config_),
+                                      pool_.get());
+  if (!targets.ok()) return targets.status();
+  targets_ = *std::move(targets);
+  weights_ = std::make_unique<WeightsSubscription>(channel_, worker_id_);
+  return absl::OkStatus();
+}
+
+absl::StatusOr<learner::EigenEnsemble*> TargetWorker::Ensemble(uint64_t version) {
+  auto cached = ensembles_.find(version);
+  if (cached != ensembles_.end()) return cached->second.get();
+  // Usually the stream has it already (the learner publishes before it
+  // queues jobs); give it a moment, then ask for the exact version.
+  std::shared_ptr<const polo::EnsembleWeights> weights =
+      weights_->WaitForVersion(version, absl::Now() + absl::Milliseconds(200));
+  polo::EnsembleWeights fetched;
+  if (weights == nullptr || weights->version() != version) {
+    polo::GetWeightsRequest request;
+    request.set_worker_id(worker_id_);
+    request.set_version(version);
+    const grpc::Status status =
+        stub_->GetWeights(ContextWithTimeout(absl::Seconds(10)).get(), request, &fetched);
+    if (!status.ok()) return server::FromGrpcStatus(status);
+    weights = std::make_shared<const polo::EnsembleWeights>(std::move(fetched));
+  }
+  absl::StatusOr<std::unique_ptr<learner::EigenEnsemble>> ensemble =
+      learner::EigenEnsemble::Create(*weights);
+  if (!ensemble.ok()) return ensemble.status();
+  while (ensembles_.size() >= 4) ensembles_.erase(ensembles_.begin());
+  return (ensembles_[version] = *std::move(ensemble)).get();
+}
+
+absl::Status TargetWorker::Serve(const polo::TargetJob& job) {
+  absl::StatusOr<learner::EigenEnsemble*> ensemble = Ensemble(job.weights_version());
+  if (!ensemble.ok()) return ensemble.status();
+  const int k = (*ensemble)->ensemble_size();
+  std::vector<double> targets(static_cast<size_t>(job.state_ids_size()) * k);
+  std::vector<uint64_t> ids(job.state_ids().begin(), job.state_ids().end());
+  if (absl::Status s = targets_->Compute(job.physics_states(), ids, *ensemble, absl::MakeSpan(targets));
+      !s.ok()) {
+    return s;
+  }
+  polo::TargetResult result;
+  result.set_worker_id(worker_id_);
+  result.set_job_id(job.job_id());
+  result.set_weights_version(job.weights_version());
+  result.mutable_targets()->Add(targets.begin(), targets.end());
+  polo::SubmitTargetsResponse response;
+  const grpc::Status status =
+      stub_->SubmitTargets(ContextWithTimeout(absl::Seconds(10)).get(), result, &response);
+  if (!status.ok()) return server::FromGrpcStatus(status);
+  if (response.accepted()) ++jobs_done_;
+  return absl::OkStatus();
+}
+
+absl::Status TargetWorker::Run() {
+  if (absl::Status s = Connect(); !s.ok()) return stop_.is_set() ? absl::OkStatus() : s;
+  Backoff backoff;
+  while (!stop_.is_set()) {
+    if (options_.max_jobs > 0 && jobs_done_ >= options_.max_jobs) break;
+    polo::LeaseTargetJobRequest request;
+    request.set_worker_id(worker_id_);
+    request.set_wait_ms(1000);
+    polo::TargetJob job;
+    const grpc::Status status =
+        stub_->LeaseTargetJob(ContextWithTimeout(absl::Seconds(10)).get(), request, &job);
+    if (!status.ok()) {
+      if (status.error_code() != grpc::StatusCode::NOT_FOUND &&
+          stop_.SleepFor(backoff.Next())) {
+        break;
+      }
+      if (absl::Status s = Connect(); !s.ok()) return stop_.is_set() ? absl::OkStatus() : s;
+      continue;
+    }
+    backoff.Reset();
+    if (job.job_id() == 0) continue;
+    if (absl::Status s = Serve(job); !s.ok()) {
+      // The job's lease runs out and it is reassigned; keep serving.
+      ABSL_RAW_LOG(WARNING, "job %llu: %s", static_cast<unsigned long long>(job.job_id()),
+                   s.ToString().c_str());
+    }
+  }
+  polo::UnregisterRequest bye;
+  bye.set_worker_id(worker_id_);
+  polo::UnregisterResponse unused;
+  (void)stub_->Unregister(ContextWithTimeout(absl::Seconds(2)).get(), bye, &unused);
+  return absl::OkStatus();
+}
+
+}  // namespace polo::worker

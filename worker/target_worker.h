@@ -1,0 +1,75 @@
+// A target worker (DESIGN.md §3 "Targets", §5): pulls leased jobs from the
+// learner, computes each state's per-member N-step targets y_k (eq. 7,
+// learner/targets.h) with exactly the weights version the job names, and
+// returns them. Weights come from the broadcast stream, or from GetWeights
+// when a job names a version the stream skipped.
+//
+// A worker that dies mid-job costs the learner one lease; results that
+// arrive after the lease are dropped by the learner, so the worker simply
+// moves on. While the learner is unreachable it retries with backoff.
+//
+// Thread-compatible: Run() on one thread; Stop() from any thread.
+#ifndef POLO_WORKER_TARGET_WORKER_H_
+#define POLO_WORKER_TARGET_WORKER_H_
+
+#include <grpcpp/grpcpp.h>
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "learner/eigen_ensemble.h"
+#include "learner/targets.h"
+#include "models/task.h"
+#include "planner/thread_pool.h"
+#include "proto/polo.grpc.pb.h"
+#include "worker/learner_client.h"
+
+namespace polo::worker {
+
+struct TargetWorkerOptions {
+  int threads = 1;  // Rollout threads (the calling thread included).
+  std::string description;
+  // Stop after this many jobs (0 = until Stop()).
+  uint64_t max_jobs = 0;
+};
+
+class TargetWorker {
+ public:
+  TargetWorker(std::shared_ptr<grpc::Channel> channel, TargetWorkerOptions options);
+  ~TargetWorker();
+
+  // Registers (waiting for the learner) and serves jobs until Stop() or
+  // max_jobs. Errors only for what retrying cannot fix.
+  absl::Status Run();
+  void Stop() { stop_.Set(); }
+
+  uint64_t jobs_done() const { return jobs_done_; }
+  const std::string& worker_id() const { return worker_id_; }
+
+ private:
+  absl::Status Connect();
+  // The ensemble for `version` (cached; from the stream or GetWeights).
+  absl::StatusOr<learner::EigenEnsemble*> Ensemble(uint64_t version);
+  absl::Status Serve(const polo::TargetJob& job);
+
+  std::shared_ptr<grpc::Channel> channel_;
+  std::unique_ptr<polo::Learner::Stub> stub_;
+  TargetWorkerOptions options_;
+  StopFlag stop_;
+  std::string worker_id_;
+  polo::RunConfig config_;
+  std::unique_ptr<models::Task> task_;
+  std::unique_ptr<planner::ThreadPool> pool_;
+  std::unique_ptr<learner::TargetComputer> targets_;
+  std::unique_ptr<WeightsSubscription> weights_;
+  std::map<uint64_t, std::unique_ptr<learner::EigenEnsemble>> ensembles_;  // Last few.
+  uint64_t jobs_done_ = 0;
+};
+
+}  // namespace polo::worker
+
+#endif  // POLO_WORKER_TARGET_WORKER_H_

@@ -1,0 +1,36 @@
+// //worker:target_worker — a target worker: needs only the learner's
+// address; pulls leased jobs, computes eq. 7 targets, returns them. Waits
+// for a learner that is not up yet and reconnects after a restart.
+#include <cstdio>
+
+#include "absl/flags/flag.h"
+#include "absl/flags/parse.h"
+#include "absl/flags/usage.h"
+#include "server/signal_watcher.h"
+#include "worker/learner_client.h"
+#include "worker/target_worker.h"
+
+ABSL_FLAG(std::string, learner, "localhost:50051", "the learner's HOST:PORT");
+ABSL_FLAG(int, threads, 1, "rollout threads (>= 1)");
+ABSL_FLAG(uint64_t, max_jobs, 0, "stop after this many accepted jobs (0 = until stopped)");
+
+int main(int argc, char** argv) {
+  absl::SetProgramUsageMessage("POLO target worker: target_worker --learner=HOST:PORT [--threads=N]");
+  absl::ParseCommandLine(argc, argv);
+  if (absl::GetFlag(FLAGS_threads) < 1) {
+    std::fprintf(stderr, "target_worker: --threads: got %d, expected >= 1\n",
+                 absl::GetFlag(FLAGS_threads));
+    return 2;
+  }
+  polo::worker::TargetWorkerOptions options;
+  options.threads = absl::GetFlag(FLAGS_threads);
+  options.max_jobs = absl::GetFlag(FLAGS_max_jobs);
+  options.description = polo::worker::DescribeThisProcess();
+  polo::worker::TargetWorker worker(
+      polo::worker::MakeLearnerChannel(absl::GetFlag(FLAGS_learner)), options);
+  polo::server::SignalWatcher signals([&worker](int) { worker.Stop(); });
+  const absl::Status status = worker.Run();
+  std::fprintf(stderr, "target worker %s: %llu jobs, %s\n", worker.worker_id().c_str(),
+               static_cast<unsigned long long>(worker.jobs_done()), status.ToString().c_str());
+  return status.ok() ? 0 : 1;
+}
