@@ -137,9 +137,9 @@ TEST_F(LearnerServiceTest, BadInputIsRejectedNamingTheFieldAndChangesNothing) {
   polo::VisitedState inf_reward = State(config, 3);
   inf_reward.set_reward(std::numeric_limits<double>::infinity());
   expect_rejected(batch_of(inf_reward), StatusCode::INVALID_ARGUMENT, "states[1].reward:");
-  polo::VisitedState future = State(config, 3);
-  future.set_weights_version(1000);
-  expect_rejected(batch_of(future), StatusCode::FAILED_PRECONDITION, "states[1].weights_version:");
+  polo::VisitedState bad_metrics = State(config, 3);
+  bad_metrics.add_metrics(1.0);
+  expect_rejected(batch_of(bad_metrics), StatusCode::INVALID_ARGUMENT, "states[1].metrics:");
   polo::ExperienceBatch unknown = batch_of(State(config, 3));
   unknown.set_worker_id("nobody");
   expect_rejected(unknown, StatusCode::NOT_FOUND, "worker_id:");
