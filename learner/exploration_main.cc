@@ -31,6 +31,8 @@ ABSL_FLAG(int, steps, 1000, "agent steps per run");
 ABSL_FLAG(int, seeds, 3, "seeds per method (the paper uses 10)");
 ABSL_FLAG(int, horizon, 32, "POLO planning horizon (greedy is always 1)");
 ABSL_FLAG(double, kappa, 5.0, "optimism kappa of eq. 6");
+ABSL_FLAG(double, prior_scale, 0, "beta, weight of the random prior nets (0: the default)");
+ABSL_FLAG(double, gamma, 0, "discount of acting and targets (0: the default)");
 ABSL_FLAG(int, threads, 2, "rollout threads");
 ABSL_FLAG(std::string, out, "", "output folder (default runs/exploration_<task>)");
 
@@ -86,6 +88,13 @@ int Run() {
 
   learner::PoloSettings settings = learner::PointMassPoloSettings(absl::GetFlag(FLAGS_horizon));
   settings.kappa = absl::GetFlag(FLAGS_kappa);
+  const double gamma = absl::GetFlag(FLAGS_gamma);
+  if (gamma < 0 || gamma > 1) return Fail(absl::StrCat("--gamma: got ", gamma, ", expected in (0, 1]"));
+  if (gamma > 0) settings.acting.rollouts.gamma = settings.targets.rollouts.gamma = gamma;
+  if (absl::GetFlag(FLAGS_prior_scale) < 0) return Fail("--prior_scale: expected >= 0");
+  if (absl::GetFlag(FLAGS_prior_scale) > 0) {
+    settings.ensemble.set_prior_scale(absl::GetFlag(FLAGS_prior_scale));
+  }
   std::string summary = absl::StrCat("task=", task_name, " steps=", steps, " seeds=", seeds);
   for (auto method : {learner::ExplorationMethod::kPolo, learner::ExplorationMethod::kGreedy,
                       learner::ExplorationMethod::kRandom}) {
