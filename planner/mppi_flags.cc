@@ -8,10 +8,10 @@
 ABSL_FLAG(int, horizon, 64, "MPPI planning horizon H (control steps)");
 ABSL_FLAG(int, rollouts, 120, "MPPI rollouts K per iteration");
 ABSL_FLAG(double, sigma, 0.2, "MPPI exploration noise standard deviation");
-ABSL_FLAG(double, noise_smoothing, 0.0,
+ABSL_FLAG(double, noise_smoothing, 0.8,
           "correlation rho in [0,1) of each step's noise with the previous step's");
-ABSL_FLAG(double, temperature, 0.05, "MPPI temperature lambda (> 0)");
-ABSL_FLAG(std::string, temperature_mode, "absolute",
+ABSL_FLAG(double, temperature, 0.1, "MPPI temperature lambda (> 0)");
+ABSL_FLAG(std::string, temperature_mode, "normalized",
           "absolute: lambda divides raw returns; normalized: returns are first divided by "
           "their range in the batch");
 ABSL_FLAG(double, gamma, 0.99, "discount factor in (0, 1]");

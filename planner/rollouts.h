@@ -35,7 +35,9 @@ struct RolloutSettings {
   int num_rollouts = 120;    // K.
   double gamma = 0.99;       // Discount γ of the running return.
   double noise_sigma = 0.2;  // σ, standard deviation of ε_t.
-  double noise_smoothing = 0.0;  // ρ in [0, 1): correlation of ε_t with ε_{t-1}.
+  // ρ in [0, 1): correlation of ε_t with ε_{t-1}. 0.8 by measurement: on
+  // humanoid_getup white noise (0) never sits up, ρ = 0.8 does.
+  double noise_smoothing = 0.8;
   bool with_reward = true;   // False: running returns are 0 ("value-only").
   bool with_features = true; // False: skip the value features of s_H.
 };
