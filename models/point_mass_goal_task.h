@@ -7,7 +7,7 @@
 // where xy_t is the agent's position in s_t (d->xpos, which after mj_step
 // still describes s_t). Start, features and episode length as point_mass_box
 // (models/point_mass_task.h); from the start (-0.8, -0.8) the goal is 1.84 m
-// away, about 230 steps at full control. Being rewarded, it has no coverage
+// away, about 115 steps at full control. Being rewarded, it has no coverage
 // grid and no planar position (Task's contract).
 // Metrics: x, y, distance_to_goal (m).
 //
