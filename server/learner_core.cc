@@ -127,7 +127,11 @@ absl::Status LearnerCore::Initialise() {
 absl::Status LearnerCore::PublishWeights() {
   absl::StatusOr<polo::EnsembleWeights> weights = trainer_->ExportWeights();
   if (!weights.ok()) return weights.status();
-  return broadcaster_.Publish(std::make_shared<const polo::EnsembleWeights>(*std::move(weights)));
+  auto shared = std::make_shared<const polo::EnsembleWeights>(*std::move(weights));
+  const int64_t now_us = absl::ToUnixMicros(absl::Now());  // Before subscribers can wake.
+  absl::Status status = broadcaster_.Publish(std::move(shared));
+  if (status.ok()) published_unix_us_ = now_us;
+  return status;
 }
 
 void LearnerCore::Start() {
@@ -420,6 +424,7 @@ polo::Progress LearnerCore::GetProgress() const {
   p.set_jobs_reassigned(jobs.reassigned);
   p.set_late_results_dropped(jobs.late_dropped);
   p.set_uptime_s(absl::ToDoubleSeconds(now - started_));
+  p.set_weights_published_unix_us(published_unix_us_);
   return p;
 }
 

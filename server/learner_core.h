@@ -29,6 +29,7 @@
 #ifndef POLO_SERVER_LEARNER_CORE_H_
 #define POLO_SERVER_LEARNER_CORE_H_
 
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <random>
@@ -146,6 +147,8 @@ class LearnerCore {
   absl::Time started_;
   std::string resumed_from_;
   std::thread training_thread_;
+  // When the newest weights were published (µs since the epoch).
+  std::atomic<int64_t> published_unix_us_{0};
 
   mutable absl::Mutex mu_;
   bool stopping_ ABSL_GUARDED_BY(mu_) = false;

@@ -15,9 +15,16 @@ namespace polo::worker {
 Actor::Actor(std::shared_ptr<grpc::Channel> channel, ActorOptions options)
     : channel_(std::move(channel)),
       stub_(polo::Learner::NewStub(channel_)),
-      options_(std::move(options)) {}
+      options_(std::move(options)),
+      stop_(options_.stop != nullptr ? options_.stop : &own_stop_) {}
 
 Actor::~Actor() = default;
+
+uint64_t Actor::unaccepted() const {
+  uint64_t n = 0;
+  for (const Held& h : held_) n += h.sequence >= acked_;
+  return n;
+}
 
 absl::Status Actor::Connect() {
   polo::RegisterRequest request;
@@ -27,7 +34,7 @@ absl::Status Actor::Connect() {
   request.set_threads(options_.threads);
   if (!config_.task().empty()) request.set_expected_task(config_.task());
   absl::StatusOr<polo::RegisterResponse> response =
-      RegisterWithRetry(stub_.get(), request, stop_);
+      RegisterWithRetry(stub_.get(), request, *stop_);
   if (!response.ok()) return response.status();
   const bool first = worker_id_.empty();
   worker_id_ = response->worker_id();
@@ -85,7 +92,7 @@ void Actor::RefreshValue() {
 absl::Status Actor::Flush() {
   Backoff backoff;
   int resyncs = 0;
-  while (!stop_.is_set()) {
+  while (!stop_->is_set()) {
     polo::ExperienceBatch batch;
     batch.set_worker_id(worker_id_);
     bool first = true;
@@ -122,7 +129,7 @@ absl::Status Actor::Flush() {
         if (absl::Status s = Connect(); !s.ok()) return s;
         break;
       default:  // UNAVAILABLE, DEADLINE_EXCEEDED, ...: the learner is away.
-        if (stop_.SleepFor(backoff.Next())) return absl::OkStatus();
+        if (stop_->SleepFor(backoff.Next())) return absl::OkStatus();
         if (absl::Status s = Connect(); !s.ok()) return s;
         break;
     }
@@ -131,7 +138,7 @@ absl::Status Actor::Flush() {
 }
 
 absl::Status Actor::WaitWhilePaused() {
-  while (paused_ && !stop_.is_set() && !complete_) {
+  while (paused_ && !stop_->is_set() && !complete_) {
     polo::WaitForActingRequest request;
     request.set_worker_id(worker_id_);
     request.set_wait_ms(2000);
@@ -140,7 +147,7 @@ absl::Status Actor::WaitWhilePaused() {
         stub_->WaitForActing(ContextWithTimeout(absl::Seconds(5)).get(), request, &state);
     if (!status.ok()) {
       // Learner away: Flush reconnects, and tells us whether still paused.
-      stop_.SleepFor(absl::Milliseconds(200));
+      stop_->SleepFor(absl::Milliseconds(200));
       if (absl::Status s = Flush(); !s.ok()) return s;
       continue;
     }
@@ -157,11 +164,11 @@ absl::Status Actor::WaitWhilePaused() {
 }
 
 absl::Status Actor::Run() {
-  if (absl::Status s = Connect(); !s.ok()) return stop_.is_set() ? absl::OkStatus() : s;
+  if (absl::Status s = Connect(); !s.ok()) return stop_->is_set() ? absl::OkStatus() : s;
   if (absl::Status s = Setup(); !s.ok()) return s;
   weights_->WaitForVersion(0, absl::Now() + absl::Seconds(10));
   const bool sync = config_.mode() == polo::SYNCHRONOUS;
-  while (!stop_.is_set() && !complete_) {
+  while (!stop_->is_set() && !complete_) {
     if (options_.max_steps > 0 && steps_ >= options_.max_steps) break;
     if (paused_) {
       if (absl::Status s = WaitWhilePaused(); !s.ok()) return s;
@@ -193,7 +200,7 @@ absl::Status Actor::Run() {
       if (absl::Status st = Flush(); !st.ok()) return st;
     }
   }
-  if (!stop_.is_set()) (void)Flush();
+  if (!stop_->is_set()) (void)Flush();
   polo::UnregisterRequest bye;
   bye.set_worker_id(worker_id_);
   polo::UnregisterResponse unused;

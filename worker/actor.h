@@ -38,6 +38,9 @@ namespace polo::worker {
 struct ActorOptions {
   int threads = 1;  // Rollout threads (the calling thread included).
   std::string description;
+  // An external stop request (e.g. from a SignalWatcher); null: only
+  // Stop(). Must outlive the worker.
+  StopFlag* stop = nullptr;
   // Stop after this many own agent steps (0 = until the run completes or
   // Stop()).
   uint64_t max_steps = 0;
@@ -56,10 +59,13 @@ class Actor {
   // only for what retrying cannot fix (the learner rejected our states as
   // malformed, the task cannot be built).
   absl::Status Run();
-  void Stop() { stop_.Set(); }
+  void Stop() { stop_->Set(); }
 
   const std::string& worker_id() const { return worker_id_; }
   uint64_t steps() const { return steps_; }
+  // States created but not (yet) accepted by the learner, e.g. refused
+  // because the run completed. steps() - unaccepted() were accepted.
+  uint64_t unaccepted() const;
 
  private:
   struct Held {
@@ -80,7 +86,8 @@ class Actor {
   std::shared_ptr<grpc::Channel> channel_;
   std::unique_ptr<polo::Learner::Stub> stub_;
   ActorOptions options_;
-  StopFlag stop_;
+  StopFlag own_stop_;
+  StopFlag* stop_;  // options.stop or &own_stop_.
   std::string worker_id_;
   polo::RunConfig config_;
   uint64_t actor_seed_ = 0;

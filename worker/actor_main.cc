@@ -21,15 +21,20 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "actor: --threads: got %d, expected >= 1\n", absl::GetFlag(FLAGS_threads));
     return 2;
   }
+  // Before any channel exists: gRPC's threads must inherit the blocked
+  // signals, or SIGTERM kills the process instead of stopping the actor.
+  polo::worker::StopFlag stop;
+  polo::server::SignalWatcher signals([&stop](int) { stop.Set(); });
   polo::worker::ActorOptions options;
   options.threads = absl::GetFlag(FLAGS_threads);
   options.max_steps = absl::GetFlag(FLAGS_max_steps);
   options.description = polo::worker::DescribeThisProcess();
+  options.stop = &stop;
   polo::worker::Actor actor(polo::worker::MakeLearnerChannel(absl::GetFlag(FLAGS_learner)),
                             options);
-  polo::server::SignalWatcher signals([&actor](int) { actor.Stop(); });
   const absl::Status status = actor.Run();
-  std::fprintf(stderr, "actor %s: %llu steps, %s\n", actor.worker_id().c_str(),
-               static_cast<unsigned long long>(actor.steps()), status.ToString().c_str());
+  std::fprintf(stderr, "actor %s: %llu steps, %llu unaccepted, %s\n", actor.worker_id().c_str(),
+               static_cast<unsigned long long>(actor.steps()),
+               static_cast<unsigned long long>(actor.unaccepted()), status.ToString().c_str());
   return status.ok() ? 0 : 1;
 }

@@ -15,7 +15,8 @@ namespace polo::worker {
 TargetWorker::TargetWorker(std::shared_ptr<grpc::Channel> channel, TargetWorkerOptions options)
     : channel_(std::move(channel)),
       stub_(polo::Learner::NewStub(channel_)),
-      options_(std::move(options)) {}
+      options_(std::move(options)),
+      stop_(options_.stop != nullptr ? options_.stop : &own_stop_) {}
 
 TargetWorker::~TargetWorker() = default;
 
@@ -27,7 +28,7 @@ absl::Status TargetWorker::Connect() {
   request.set_threads(options_.threads);
   if (!config_.task().empty()) request.set_expected_task(config_.task());
   absl::StatusOr<polo::RegisterResponse> response =
-      RegisterWithRetry(stub_.get(), request, stop_);
+      RegisterWithRetry(stub_.get(), request, *stop_);
   if (!response.ok()) return response.status();
   worker_id_ = response->worker_id();
   if (task_ != nullptr) {
@@ -96,9 +97,9 @@ absl::Status TargetWorker::Serve(const polo::TargetJob& job) {
 }
 
 absl::Status TargetWorker::Run() {
-  if (absl::Status s = Connect(); !s.ok()) return stop_.is_set() ? absl::OkStatus() : s;
+  if (absl::Status s = Connect(); !s.ok()) return stop_->is_set() ? absl::OkStatus() : s;
   Backoff backoff;
-  while (!stop_.is_set()) {
+  while (!stop_->is_set()) {
     if (options_.max_jobs > 0 && jobs_done_ >= options_.max_jobs) break;
     polo::LeaseTargetJobRequest request;
     request.set_worker_id(worker_id_);
@@ -108,10 +109,10 @@ absl::Status TargetWorker::Run() {
         stub_->LeaseTargetJob(ContextWithTimeout(absl::Seconds(10)).get(), request, &job);
     if (!status.ok()) {
       if (status.error_code() != grpc::StatusCode::NOT_FOUND &&
-          stop_.SleepFor(backoff.Next())) {
+          stop_->SleepFor(backoff.Next())) {
         break;
       }
-      if (absl::Status s = Connect(); !s.ok()) return stop_.is_set() ? absl::OkStatus() : s;
+      if (absl::Status s = Connect(); !s.ok()) return stop_->is_set() ? absl::OkStatus() : s;
       continue;
     }
     backoff.Reset();

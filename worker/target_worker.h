@@ -33,6 +33,9 @@ namespace polo::worker {
 struct TargetWorkerOptions {
   int threads = 1;  // Rollout threads (the calling thread included).
   std::string description;
+  // An external stop request (e.g. from a SignalWatcher); null: only
+  // Stop(). Must outlive the worker.
+  StopFlag* stop = nullptr;
   // Stop after this many jobs (0 = until Stop()).
   uint64_t max_jobs = 0;
 };
@@ -45,7 +48,7 @@ class TargetWorker {
   // Registers (waiting for the learner) and serves jobs until Stop() or
   // max_jobs. Errors only for what retrying cannot fix.
   absl::Status Run();
-  void Stop() { stop_.Set(); }
+  void Stop() { stop_->Set(); }
 
   uint64_t jobs_done() const { return jobs_done_; }
   const std::string& worker_id() const { return worker_id_; }
@@ -59,7 +62,8 @@ class TargetWorker {
   std::shared_ptr<grpc::Channel> channel_;
   std::unique_ptr<polo::Learner::Stub> stub_;
   TargetWorkerOptions options_;
-  StopFlag stop_;
+  StopFlag own_stop_;
+  StopFlag* stop_;  // options.stop or &own_stop_.
   std::string worker_id_;
   polo::RunConfig config_;
   std::unique_ptr<models::Task> task_;

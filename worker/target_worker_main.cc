@@ -22,13 +22,17 @@ int main(int argc, char** argv) {
                  absl::GetFlag(FLAGS_threads));
     return 2;
   }
+  // Before any channel exists: gRPC's threads must inherit the blocked
+  // signals, or SIGTERM kills the process instead of stopping the worker.
+  polo::worker::StopFlag stop;
+  polo::server::SignalWatcher signals([&stop](int) { stop.Set(); });
   polo::worker::TargetWorkerOptions options;
   options.threads = absl::GetFlag(FLAGS_threads);
   options.max_jobs = absl::GetFlag(FLAGS_max_jobs);
   options.description = polo::worker::DescribeThisProcess();
+  options.stop = &stop;
   polo::worker::TargetWorker worker(
       polo::worker::MakeLearnerChannel(absl::GetFlag(FLAGS_learner)), options);
-  polo::server::SignalWatcher signals([&worker](int) { worker.Stop(); });
   const absl::Status status = worker.Run();
   std::fprintf(stderr, "target worker %s: %llu jobs, %s\n", worker.worker_id().c_str(),
                static_cast<unsigned long long>(worker.jobs_done()), status.ToString().c_str());

@@ -1,0 +1,337 @@
+// The service as separate processes on loopback (tag "slow"): a learner,
+// actors and target workers started from their binaries, the CLI read as
+// JSON, and the faults the issue names: a target worker SIGKILLed in the
+// middle of a job, a learner SIGKILLed and restarted with --resume, and
+// hostile requests. Every wait has a deadline.
+#include <grpcpp/grpcpp.h>
+#include <gtest/gtest.h>
+#include <signal.h>
+
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <regex>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "absl/time/clock.h"
+#include "google/protobuf/util/json_util.h"
+#include "grpc/health/v1/health.grpc.pb.h"
+#include "proto/polo.grpc.pb.h"
+#include "tests/e2e/subprocess.h"
+
+namespace polo::testing {
+namespace {
+
+// Small settings so that a run takes tens of seconds unoptimised.
+std::vector<std::string> LearnerArgs(int port, const std::string& run_dir,
+                                     std::vector<std::string> extra) {
+  std::vector<std::string> args = {
+      RunfilePath("server/learner"), absl::StrCat("--listen=127.0.0.1:", port),
+      "--actors=0", "--target_workers=0", "--progress=false", "--run_dir=" + run_dir,
+      "--horizon=16", "--rollouts=32", "--target_horizon=8", "--target_rollouts=16",
+      "--update_every=16", "--gradient_steps=4", "--minibatch_size=16", "--min_replay_size=16",
+      "--ensemble_size=4", "--checkpoint_every_s=3600"};
+  args.insert(args.end(), extra.begin(), extra.end());
+  return args;
+}
+
+class MultiProcessTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    port_ = FreePort();
+    address_ = absl::StrCat("127.0.0.1:", port_);
+    const ::testing::TestInfo* info = ::testing::UnitTest::GetInstance()->current_test_info();
+    dir_ = absl::StrCat(OutputDir(), "/", info->name());
+    std::filesystem::remove_all(dir_);
+    std::filesystem::create_directories(dir_);
+    Reconnect();
+  }
+
+  // A fresh connection with quick reconnection (the default backoff grows
+  // to minutes while the learner is down or restarting).
+  void Reconnect() {
+    grpc::ChannelArguments args;
+    args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
+    args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, 100);
+    args.SetInt(GRPC_ARG_MIN_RECONNECT_BACKOFF_MS, 100);
+    args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 500);
+    args.SetMaxSendMessageSize(128 << 20);
+    channel_ = grpc::CreateCustomChannel(address_, grpc::InsecureChannelCredentials(), args);
+    stub_ = polo::Learner::NewStub(channel_);
+  }
+
+  std::unique_ptr<Subprocess> Start(const std::string& name, std::vector<std::string> argv) {
+    return std::make_unique<Subprocess>(std::move(argv), absl::StrCat(dir_, "/", name, ".log"));
+  }
+  std::unique_ptr<Subprocess> StartActor(const std::string& name) {
+    return Start(name, {RunfilePath("worker/actor"), "--learner=" + address_});
+  }
+  std::unique_ptr<Subprocess> StartTargetWorker(const std::string& name) {
+    return Start(name, {RunfilePath("worker/target_worker"), "--learner=" + address_});
+  }
+
+  // Progress over gRPC, or nullopt if the learner does not answer.
+  std::optional<polo::Progress> Progress() {
+    grpc::ClientContext context;
+    context.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(5)));
+    polo::Progress p;
+    if (!stub_->GetProgress(&context, polo::ProgressRequest(), &p).ok()) {
+      Reconnect();
+      return std::nullopt;
+    }
+    return p;
+  }
+
+  // Polls until pred(progress) or the deadline; returns the last progress.
+  template <typename Pred>
+  std::optional<polo::Progress> WaitFor(Pred pred, absl::Duration timeout) {
+    const absl::Time deadline = absl::Now() + timeout;
+    std::optional<polo::Progress> p;
+    while (absl::Now() < deadline) {
+      p = Progress();
+      if (p && pred(*p)) return p;
+      absl::SleepFor(absl::Milliseconds(100));
+    }
+    return std::nullopt;
+  }
+
+  template <typename Message>
+  std::optional<Message> CliJson(const std::string& command) {
+    std::optional<std::string> out = RunAndCapture(
+        {RunfilePath("server/cli"), "--learner=" + address_, command, "--json"}, absl::Seconds(30));
+    if (!out) return std::nullopt;
+    Message m;
+    google::protobuf::util::JsonParseOptions options;
+    options.ignore_unknown_fields = true;
+    if (!google::protobuf::util::JsonStringToMessage(*out, &m, options).ok()) return std::nullopt;
+    return m;
+  }
+
+  int port_ = 0;
+  std::string address_;
+  std::string dir_;
+  std::shared_ptr<grpc::Channel> channel_;
+  std::unique_ptr<polo::Learner::Stub> stub_;
+};
+
+std::vector<polo::Progress> ReadMetrics(const std::string& path) {
+  std::vector<polo::Progress> out;
+  std::ifstream in(path);
+  std::string line;
+  google::protobuf::util::JsonParseOptions options;
+  options.ignore_unknown_fields = true;
+  while (std::getline(in, line)) {
+    polo::Progress p;
+    if (google::protobuf::util::JsonStringToMessage(line, &p, options).ok()) out.push_back(p);
+  }
+  return out;
+}
+
+TEST_F(MultiProcessTest, TwoActorsAndTwoTargetWorkersLearnTheMazeAndTheCliShowsThem) {
+  auto learner = Start("learner", LearnerArgs(port_, dir_ + "/run",
+                                              {"--mode=sync", "--total_steps=320"}));
+  // Workers started before the learner answers wait for it.
+  auto actor0 = StartActor("actor0");
+  auto actor1 = StartActor("actor1");
+  auto target0 = StartTargetWorker("target0");
+  auto target1 = StartTargetWorker("target1");
+
+  ASSERT_TRUE(WaitFor([](const polo::Progress& p) { return p.agent_steps() >= 160; },
+                      absl::Seconds(300)))
+      << learner->Log();
+  std::optional<polo::ListWorkersResponse> workers = CliJson<polo::ListWorkersResponse>("workers");
+  ASSERT_TRUE(workers.has_value());
+  int actors = 0, targets = 0;
+  for (const polo::WorkerInfo& w : workers->workers()) {
+    EXPECT_TRUE(w.connected()) << w.worker_id();
+    actors += w.kind() == polo::ACTOR;
+    targets += w.kind() == polo::TARGET_WORKER;
+  }
+  EXPECT_EQ(actors, 2);
+  EXPECT_EQ(targets, 2);
+  std::optional<polo::Progress> progress = CliJson<polo::Progress>("progress");
+  ASSERT_TRUE(progress.has_value());
+  EXPECT_GE(progress->agent_steps(), 160u);
+  EXPECT_GE(progress->updates(), 1u);
+
+  // The run completes by itself; the learner exits 0 after a checkpoint.
+  std::optional<int> exit_code = learner->Wait(absl::Now() + absl::Seconds(300));
+  ASSERT_TRUE(exit_code.has_value()) << "learner did not finish\n" << learner->Log();
+  EXPECT_EQ(*exit_code, 0) << learner->Log();
+  EXPECT_EQ(actor0->Wait(absl::Now() + absl::Seconds(30)), 0) << actor0->Log();
+  EXPECT_EQ(actor1->Wait(absl::Now() + absl::Seconds(30)), 0) << actor1->Log();
+  target0->Signal(SIGTERM);
+  target1->Signal(SIGTERM);
+  EXPECT_EQ(target0->Wait(absl::Now() + absl::Seconds(30)), 0) << target0->Log();
+
+  const std::vector<polo::Progress> metrics = ReadMetrics(dir_ + "/run/metrics.jsonl");
+  ASSERT_GE(metrics.size(), 2u);
+  // Updates at 16, 32, ..., 320 (Z = 16, min replay 16): 20.
+  EXPECT_EQ(metrics.back().updates(), 20u);
+  EXPECT_EQ(metrics.back().agent_steps(), 320u);
+  // Coverage rises: the actors reach cells they had not visited.
+  EXPECT_GT(metrics.back().coverage(), metrics.front().coverage());
+  EXPECT_TRUE(std::filesystem::exists(dir_ + "/run/checkpoints/LATEST"));
+  EXPECT_TRUE(std::filesystem::exists(dir_ + "/run/config.json"));
+}
+
+TEST_F(MultiProcessTest, AJobOfAKilledTargetWorkerIsReassignedAndTheRunCompletes) {
+  // Long jobs (4 MPPI rounds of 128 rollouts × 32 steps for 32 states) so
+  // that the kill lands inside one; a short lease to reassign it quickly.
+  auto learner = Start("learner", LearnerArgs(port_, dir_ + "/run",
+                                              {"--mode=sync", "--total_steps=64",
+                                               "--exit_when_complete=false", "--lease_ms=2000",
+                                               "--gradient_steps=2", "--minibatch_size=32",
+                                               "--min_replay_size=32", "--target_rollouts=128",
+                                               "--target_horizon=32", "--target_iterations=4"}));
+  auto actor = StartActor("actor");
+  auto doomed = StartTargetWorker("doomed");
+  // Wait until the doomed worker holds a job, then SIGKILL it.
+  const absl::Time deadline = absl::Now() + absl::Seconds(300);
+  bool killed = false;
+  while (!killed && absl::Now() < deadline) {
+    grpc::ClientContext context;
+    polo::ListWorkersResponse workers;
+    if (stub_->ListWorkers(&context, polo::ListWorkersRequest(), &workers).ok()) {
+      for (const polo::WorkerInfo& w : workers.workers()) {
+        if (w.kind() == polo::TARGET_WORKER && w.jobs_leased() > 0) {
+          doomed->Signal(SIGKILL);
+          killed = true;
+        }
+      }
+    }
+    absl::SleepFor(absl::Milliseconds(20));
+  }
+  ASSERT_TRUE(killed) << learner->Log();
+  EXPECT_EQ(doomed->Wait(absl::Now() + absl::Seconds(10)), 128 + SIGKILL);
+  auto rescuer = StartTargetWorker("rescuer");
+  std::optional<polo::Progress> done = WaitFor(
+      [](const polo::Progress& p) { return p.agent_steps() == 64 && p.updates() == 2; },
+      absl::Seconds(300));
+  ASSERT_TRUE(done.has_value()) << learner->Log();
+  EXPECT_GE(done->jobs_reassigned(), 1u);
+  EXPECT_EQ(done->gradient_steps(), 4u);  // Each job trained on exactly once.
+  learner->Signal(SIGTERM);
+  EXPECT_EQ(learner->Wait(absl::Now() + absl::Seconds(60)), 0) << learner->Log();
+}
+
+// "actor actor-0: 123 steps, 4 unaccepted, OK" -> 119: the states the
+// learner accepted from this actor.
+uint64_t AcceptedFromActor(const std::string& log) {
+  std::smatch m;
+  static const std::regex pattern("actor [^:]*: ([0-9]+) steps, ([0-9]+) unaccepted");
+  if (!std::regex_search(log, m, pattern)) return 0;
+  return std::stoull(m[1]) - std::stoull(m[2]);
+}
+
+TEST_F(MultiProcessTest, ARestartedLearnerIsFoundAgainAndNoAckedStateIsLost) {
+  const std::vector<std::string> flags = {"--mode=async", "--total_steps=400"};
+  auto learner = Start("learner", LearnerArgs(port_, dir_ + "/run", flags));
+  auto actor0 = StartActor("actor0");
+  auto actor1 = StartActor("actor1");
+  auto target = StartTargetWorker("target");
+  ASSERT_TRUE(WaitFor([](const polo::Progress& p) { return p.agent_steps() >= 100; },
+                      absl::Seconds(300)))
+      << learner->Log();
+  std::optional<polo::CheckpointResponse> checkpoint =
+      CliJson<polo::CheckpointResponse>("checkpoint");
+  ASSERT_TRUE(checkpoint.has_value());
+  const uint64_t saved = checkpoint->agent_steps();
+  // States acked after the checkpoint are lost with the learner's memory;
+  // the actors must resend them.
+  std::optional<polo::Progress> before = WaitFor(
+      [&](const polo::Progress& p) { return p.agent_steps() >= saved + 30; }, absl::Seconds(120));
+  ASSERT_TRUE(before.has_value());
+  learner->Signal(SIGKILL);
+  ASSERT_EQ(learner->Wait(absl::Now() + absl::Seconds(10)), 128 + SIGKILL);
+  absl::SleepFor(absl::Seconds(1));
+
+  std::vector<std::string> resume = flags;
+  resume.push_back("--resume");
+  auto restarted = Start("learner_restarted", LearnerArgs(port_, dir_ + "/run", resume));
+  // The workers find it by themselves; the counter continues past the
+  // checkpoint and the pre-crash count, and the run completes.
+  std::optional<polo::Progress> after = WaitFor(
+      [&](const polo::Progress& p) { return p.agent_steps() > before->agent_steps(); },
+      absl::Seconds(120));
+  ASSERT_TRUE(after.has_value()) << restarted->Log();
+  std::optional<int> exit_code = restarted->Wait(absl::Now() + absl::Seconds(300));
+  ASSERT_TRUE(exit_code.has_value()) << restarted->Log();
+  EXPECT_EQ(*exit_code, 0) << restarted->Log();
+  EXPECT_NE(restarted->Log().find("final steps 400 "), std::string::npos) << restarted->Log();
+  EXPECT_NE(restarted->Log().find("replay 400 "), std::string::npos) << restarted->Log();
+
+  // Every state an actor created and saw accepted is in the buffer exactly
+  // once: had the states acked after the checkpoint not been resent, the
+  // learner would hold fewer than the actors' count (>= 30 fewer).
+  ASSERT_EQ(actor0->Wait(absl::Now() + absl::Seconds(30)), 0) << actor0->Log();
+  ASSERT_EQ(actor1->Wait(absl::Now() + absl::Seconds(30)), 0) << actor1->Log();
+  EXPECT_EQ(AcceptedFromActor(actor0->Log()) + AcceptedFromActor(actor1->Log()), 400u)
+      << actor0->Log() << actor1->Log();
+  target->Signal(SIGTERM);
+  EXPECT_EQ(target->Wait(absl::Now() + absl::Seconds(30)), 0) << target->Log();
+}
+
+TEST_F(MultiProcessTest, HostileRequestsGetErrorsAndTheLearnerKeepsServing) {
+  auto learner = Start("learner", LearnerArgs(port_, dir_ + "/run", {"--total_steps=0"}));
+  auto channel = channel_;
+  ASSERT_TRUE(channel->WaitForConnected(absl::ToChronoTime(absl::Now() + absl::Seconds(60))));
+  auto call = [&](auto method, const auto& request, auto* response) {
+    grpc::ClientContext context;
+    context.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(20)));
+    return ((*stub_).*method)(&context, request, response);
+  };
+  polo::RegisterRequest hello;
+  hello.set_kind(polo::ACTOR);
+  polo::RegisterResponse actor;
+  ASSERT_TRUE(call(&polo::Learner::Stub::Register, hello, &actor).ok());
+
+  // An oversized message (> 64 MiB).
+  polo::ExperienceBatch huge;
+  huge.set_worker_id(actor.worker_id());
+  polo::VisitedState* state = huge.add_states();
+  for (int i = 0; i < (65 << 20) / 8; ++i) state->add_physics_state(1.0);
+  polo::ExperienceAck ack;
+  EXPECT_EQ(call(&polo::Learner::Stub::SubmitExperience, huge, &ack).error_code(),
+            grpc::StatusCode::RESOURCE_EXHAUSTED);
+  // NaN features, an unknown task, an unknown worker, a foreign job.
+  polo::ExperienceBatch nan_batch;
+  nan_batch.set_worker_id(actor.worker_id());
+  polo::VisitedState* s = nan_batch.add_states();
+  for (int i = 0; i < actor.config().physics_state_size(); ++i) s->add_physics_state(0);
+  for (int i = 0; i < actor.config().num_features(); ++i) s->add_features(NAN);
+  grpc::Status status = call(&polo::Learner::Stub::SubmitExperience, nan_batch, &ack);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(status.error_message().rfind("states[0].", 0), 0u) << status.error_message();
+  polo::RegisterRequest other_task = hello;
+  other_task.set_expected_task("no_such_task");
+  EXPECT_EQ(call(&polo::Learner::Stub::Register, other_task, &actor).error_code(),
+            grpc::StatusCode::FAILED_PRECONDITION);
+  polo::TargetResult forged;
+  forged.set_worker_id(actor.worker_id());
+  forged.set_job_id(~0ull);
+  polo::SubmitTargetsResponse submitted;
+  EXPECT_EQ(call(&polo::Learner::Stub::SubmitTargets, forged, &submitted).error_code(),
+            grpc::StatusCode::INVALID_ARGUMENT);
+
+  // Still serving, nothing added.
+  auto health = grpc::health::v1::Health::NewStub(channel);
+  grpc::health::v1::HealthCheckResponse serving;
+  {
+    grpc::ClientContext context;
+    ASSERT_TRUE(health->Check(&context, {}, &serving).ok());
+    EXPECT_EQ(serving.status(), grpc::health::v1::HealthCheckResponse::SERVING);
+  }
+  std::optional<polo::Progress> p = Progress();
+  ASSERT_TRUE(p.has_value());
+  EXPECT_EQ(p->replay_size(), 0u);
+  learner->Signal(SIGTERM);
+  EXPECT_EQ(learner->Wait(absl::Now() + absl::Seconds(60)), 0) << learner->Log();
+}
+
+}  // namespace
+}  // namespace polo::testing
