@@ -143,7 +143,8 @@ int main(int argc, char** argv) {
     if (tty_progress) {
       const polo::Progress p = (*core)->GetProgress();
       int connected = 0;
-      for (const polo::WorkerInfo& w : (*core)->ListWorkers().workers()) connected += w.connected();
+      const polo::ListWorkersResponse workers = (*core)->ListWorkers();
+      for (const polo::WorkerInfo& w : workers.workers()) connected += w.connected();
       std::fprintf(stderr, "\r%s   ", ProgressLine(p, connected).c_str());
     }
     if (absl::GetFlag(FLAGS_exit_when_complete) &&

@@ -157,7 +157,7 @@ struct FanOut {
   std::vector<double> median_arrival_ms;
 };
 
-FanOut MeasureFanOut(const std::string& address) {
+FanOut MeasureFanOut(const std::string& address, int num_metrics) {
   const int n = absl::GetFlag(FLAGS_subscribers);
   absl::Mutex mu;
   // arrivals[version] = arrival times (µs) of each subscriber.
@@ -181,9 +181,23 @@ FanOut MeasureFanOut(const std::string& address) {
   auto stub = polo::Learner::NewStub(OwnConnection(address));
   polo::RegisterResponse target = Register(stub.get(), polo::TARGET_WORKER);
   const int k = target.config().ensemble().ensemble_size();
+  // An actor that sends Z = 8 states per round, so that every round has an
+  // update (one job, one new version).
+  polo::RegisterResponse actor = Register(stub.get(), polo::ACTOR);
+  polo::ExperienceBatch batch;
+  batch.set_worker_id(actor.worker_id());
+  for (int i = 0; i < 8; ++i) {
+    polo::VisitedState* s = batch.add_states();
+    for (int j = 0; j < actor.config().physics_state_size(); ++j) s->add_physics_state(0.01 * j);
+    for (int j = 0; j < actor.config().num_features(); ++j) s->add_features(0.1 * j + i);
+    for (int j = 0; j < num_metrics; ++j) s->add_metrics(0.0);
+  }
   FanOut out;
   absl::SleepFor(absl::Milliseconds(500));  // Every subscriber has the current version.
   for (int round = -1; round < absl::GetFlag(FLAGS_rounds); ++round) {
+    polo::ExperienceAck ack;
+    (void)stub->SubmitExperience(ContextWithTimeout(absl::Seconds(10)).get(), batch, &ack);
+    batch.set_first_sequence(ack.next_sequence());
     polo::LeaseTargetJobRequest lease;
     lease.set_worker_id(target.worker_id());
     lease.set_wait_ms(5000);
@@ -267,7 +281,7 @@ int main(int argc, char** argv) {
               "(learner pinned to one core)\n",
               absl::GetFlag(FLAGS_actors), absl::GetFlag(FLAGS_batch),
               absl::GetFlag(FLAGS_task).c_str(), states_per_s);
-  const FanOut fan = MeasureFanOut(address);
+  const FanOut fan = MeasureFanOut(address, num_metrics);
   const double last_ms = Median(fan.last_arrival_ms);
   const double max_ms =
       fan.last_arrival_ms.empty() ? -1 : *std::max_element(fan.last_arrival_ms.begin(),
