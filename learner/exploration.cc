@@ -40,8 +40,11 @@ PoloSettings PointMassPoloSettings(int horizon) {
   s.ensemble.set_activation(polo::EnsembleSpec::TANH);
   s.ensemble.set_prior_scale(1.0);
   s.trainer.minibatch_size = 32;
-  s.trainer.learning_rate = 3e-3;
-  s.gradient_steps = 16;
+  // Learning speed matters more than anything else tried (README,
+  // exploration): G = 64 at 1e-2 roughly doubles coverage over G = 16 at
+  // 3e-3 for both POLO and greedy.
+  s.trainer.learning_rate = 1e-2;
+  s.gradient_steps = 64;
   s.update_every = 16;
   s.kappa = 5.0;
   return s;

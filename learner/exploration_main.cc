@@ -33,6 +33,8 @@ ABSL_FLAG(int, horizon, 32, "POLO planning horizon (greedy is always 1)");
 ABSL_FLAG(double, kappa, 5.0, "optimism kappa of eq. 6");
 ABSL_FLAG(double, prior_scale, 0, "beta, weight of the random prior nets (0: the default)");
 ABSL_FLAG(double, gamma, 0, "discount of acting and targets (0: the default)");
+ABSL_FLAG(int, gradient_steps, 0, "G, Adam steps per update (0: the default)");
+ABSL_FLAG(double, learning_rate, 0, "Adam learning rate (0: the default)");
 ABSL_FLAG(int, threads, 2, "rollout threads");
 ABSL_FLAG(std::string, out, "", "output folder (default runs/exploration_<task>)");
 
@@ -91,6 +93,14 @@ int Run() {
   const double gamma = absl::GetFlag(FLAGS_gamma);
   if (gamma < 0 || gamma > 1) return Fail(absl::StrCat("--gamma: got ", gamma, ", expected in (0, 1]"));
   if (gamma > 0) settings.acting.rollouts.gamma = settings.targets.rollouts.gamma = gamma;
+  if (absl::GetFlag(FLAGS_gradient_steps) < 0) return Fail("--gradient_steps: expected >= 0");
+  if (absl::GetFlag(FLAGS_gradient_steps) > 0) {
+    settings.gradient_steps = absl::GetFlag(FLAGS_gradient_steps);
+  }
+  if (absl::GetFlag(FLAGS_learning_rate) < 0) return Fail("--learning_rate: expected > 0");
+  if (absl::GetFlag(FLAGS_learning_rate) > 0) {
+    settings.trainer.learning_rate = absl::GetFlag(FLAGS_learning_rate);
+  }
   if (absl::GetFlag(FLAGS_prior_scale) < 0) return Fail("--prior_scale: expected >= 0");
   if (absl::GetFlag(FLAGS_prior_scale) > 0) {
     settings.ensemble.set_prior_scale(absl::GetFlag(FLAGS_prior_scale));
