@@ -107,13 +107,17 @@ absl::Status LearnerCore::Initialise() {
     steps_since_update_ = st.steps_since_update();
     value_loss_ = st.value_loss();
     duplicates_ = st.duplicates_dropped();
-    normalised_ = st.normalised();
     std::istringstream rng_state(st.rng_state());
     rng_state >> rng_;
     registry_.Restore({st.actor_sequences().begin(), st.actor_sequences().end()},
                       st.next_worker_number());
     progress_->Restore(st.progress());
     last_checkpoint_ = checkpoint->path;
+    // A checkpoint taken with an update due (e.g. abandoned on SIGTERM):
+    // in SYNCHRONOUS mode acting stays paused until it has run.
+    paused_ = config.mode() == polo::SYNCHRONOUS &&
+              steps_since_update_ >= static_cast<uint64_t>(config.training().update_every()) &&
+              buffer_->size() >= static_cast<int64_t>(config.training().min_replay_size());
   }
   if (!options_.run_dir.empty()) {
     absl::StatusOr<std::unique_ptr<RunFolder>> folder = RunFolder::Create(options_.run_dir, config);

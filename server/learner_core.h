@@ -8,8 +8,10 @@
 // buffer holds min_replay_size states, a training thread runs an update of
 // gradient_steps (G) rounds; round g samples minibatch_size (n) states,
 // queues them as one target job, and takes one Adam step on the job's
-// targets (learner/trainer.h with G = 1 per call). At the first update the
-// input normalisation is fitted to the whole buffer. New weights are
+// targets (learner/trainer.h with G = 1 per call). Features enter the
+// ensemble as they are (identity normalisation, as in learner/polo_loop.h:
+// a scale fitted to the first, clustered states would blow up everywhere
+// else and defeat exploration). New weights are
 // published to the broadcaster after every round in SYNCHRONOUS mode (the
 // next round's job needs them) and after the update in ASYNCHRONOUS mode.
 //
@@ -155,7 +157,6 @@ class LearnerCore {
   bool stopped_ ABSL_GUARDED_BY(mu_) = false;
   bool paused_ ABSL_GUARDED_BY(mu_) = false;          // SYNCHRONOUS: updating.
   bool update_running_ ABSL_GUARDED_BY(mu_) = false;
-  bool normalised_ ABSL_GUARDED_BY(mu_) = false;
   uint64_t agent_steps_ ABSL_GUARDED_BY(mu_) = 0;
   uint64_t steps_since_update_ ABSL_GUARDED_BY(mu_) = 0;
   uint64_t updates_ ABSL_GUARDED_BY(mu_) = 0;

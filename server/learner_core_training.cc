@@ -49,6 +49,9 @@ void LearnerCore::TrainingLoop() {
       update_running_ = false;
       paused_ = false;
       if (status.ok()) ++updates_;
+      // An abandoned update (stop) stays due, so that a checkpoint written
+      // now makes the resumed learner run it.
+      if (!status.ok()) steps_since_update_ += update_every;
       if (!status.ok() && !stopping_) {
         ABSL_RAW_LOG(ERROR, "update failed: %s", status.ToString().c_str());
       }
@@ -97,22 +100,6 @@ absl::Status LearnerCore::TrainOnJob(uint64_t job_id, double* loss) {
 }
 
 absl::Status LearnerCore::RunUpdate() {
-  bool normalised;
-  {
-    absl::MutexLock lock(&mu_);
-    normalised = normalised_;
-  }
-  if (!normalised) {
-    // Fit z = (x - mean) / std to everything seen so far (learner/trainer.h).
-    std::vector<double> features;
-    for (const learner::ReplayEntry& entry : buffer_->Contents()) {
-      features.insert(features.end(), entry.features.begin(), entry.features.end());
-    }
-    if (absl::Status s = trainer_->SetInputNormalisationFromData(features); !s.ok()) return s;
-    if (absl::Status s = PublishWeights(); !s.ok()) return s;
-    absl::MutexLock lock(&mu_);
-    normalised_ = true;
-  }
   const int rounds = options_.config.training().gradient_steps();
   double loss_sum = 0.0;
   if (options_.config.mode() == polo::SYNCHRONOUS) {
@@ -201,7 +188,6 @@ absl::StatusOr<std::string> LearnerCore::WriteCheckpointNow() {
     std::ostringstream rng_state;
     rng_state << rng_;
     state.set_rng_state(rng_state.str());
-    state.set_normalised(normalised_);
     progress_->Save(state.mutable_progress());
     state.set_written_unix_ms(absl::ToUnixMillis(absl::Now()));
     replay = buffer_->ToProto();

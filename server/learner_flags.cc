@@ -3,7 +3,9 @@
 #include <string>
 #include <vector>
 
+#include "absl/flags/commandlineflag.h"
 #include "absl/flags/flag.h"
+#include "absl/flags/reflection.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
@@ -42,6 +44,35 @@ ABSL_FLAG(int64_t, min_replay_size, 32, "updates start once the buffer holds thi
 
 namespace polo::server {
 namespace {
+
+// True if --name was left at its default value.
+bool AtDefault(const char* name) {
+  const absl::CommandLineFlag* flag = absl::FindCommandLineFlag(name);
+  return flag != nullptr && flag->CurrentValue() == flag->DefaultValue();
+}
+
+// Point-mass presets for flags left at their defaults: the settings
+// learner/exploration.cc measured for the reward-free worlds (and the
+// paper's H = 32), instead of the humanoid's.
+void ApplyPointMassPresets(polo::RunConfig* c) {
+  polo::MppiConfig* m = c->mutable_mppi();
+  if (AtDefault("horizon")) m->set_horizon(32);
+  if (AtDefault("rollouts")) m->set_num_rollouts(64);
+  if (AtDefault("sigma")) m->set_noise_sigma(0.5);
+  if (AtDefault("noise_smoothing")) m->set_noise_smoothing(0.9);
+  if (AtDefault("temperature")) m->set_temperature(0.1);
+  if (AtDefault("temperature_mode")) m->set_normalized_temperature(true);
+  if (AtDefault("target_horizon")) c->mutable_targets()->set_horizon(8);
+  if (AtDefault("target_rollouts")) c->mutable_targets()->set_num_rollouts(16);
+  if (AtDefault("gradient_steps")) c->mutable_training()->set_gradient_steps(16);
+  if (AtDefault("learning_rate")) c->mutable_training()->set_learning_rate(3e-3);
+  if (AtDefault("kappa")) c->set_kappa(5.0);
+  if (AtDefault("hidden_sizes")) {
+    c->mutable_ensemble()->clear_hidden_sizes();
+    c->mutable_ensemble()->add_hidden_sizes(32);
+    c->mutable_ensemble()->add_hidden_sizes(32);
+  }
+}
 
 absl::Status Bad(const char* flag, const std::string& got, const char* expected) {
   return absl::InvalidArgumentError(
@@ -125,14 +156,16 @@ absl::StatusOr<polo::RunConfig> RunConfigFromFlags() {
   tc->set_num_rollouts(absl::GetFlag(FLAGS_target_rollouts));
   tc->set_iterations(absl::GetFlag(FLAGS_target_iterations));
   tc->set_temperature(absl::GetFlag(FLAGS_target_temperature));
-  tc->set_noise_sigma(m->noise_sigma());
-  tc->set_noise_smoothing(m->noise_smoothing());
-  tc->set_gamma(m->gamma());
   const std::string target_mode = absl::GetFlag(FLAGS_target_mode);
   if (target_mode != "shared" && target_mode != "per_member") {
     return Bad("target_mode", target_mode, "shared or per_member");
   }
   tc->set_per_member(target_mode == "per_member");
+  if (task.rfind("point_mass", 0) == 0) ApplyPointMassPresets(&c);
+  // Target rollouts sample like the actors'.
+  tc->set_noise_sigma(m->noise_sigma());
+  tc->set_noise_smoothing(m->noise_smoothing());
+  tc->set_gamma(m->gamma());
   return c;
 }
 

@@ -27,14 +27,18 @@ polo::RunConfig DefaultRunConfig() {
   c.set_task(kDefaultTask);
   c.set_mode(polo::SYNCHRONOUS);
   c.set_seed(0);
+  // The planner's defaults (planner/mppi.h, rollouts.h): paper H, K, σ, γ;
+  // temperature and smoothing as measured there.
+  const planner::MppiSettings ms;
   polo::MppiConfig* m = c.mutable_mppi();
-  m->set_horizon(64);
-  m->set_num_rollouts(120);
-  m->set_noise_sigma(0.2);
-  m->set_noise_smoothing(0.0);
-  m->set_temperature(0.05);
-  m->set_gamma(0.99);
-  m->set_iterations(1);
+  m->set_horizon(ms.rollouts.horizon);
+  m->set_num_rollouts(ms.rollouts.num_rollouts);
+  m->set_noise_sigma(ms.rollouts.noise_sigma);
+  m->set_noise_smoothing(ms.rollouts.noise_smoothing);
+  m->set_temperature(ms.temperature);
+  m->set_normalized_temperature(ms.temperature_mode == planner::TemperatureMode::kNormalized);
+  m->set_gamma(ms.rollouts.gamma);
+  m->set_iterations(ms.iterations);
   const learner::TargetSettings ts;
   polo::TargetConfig* t = c.mutable_targets();
   t->set_horizon(ts.rollouts.horizon);

@@ -19,8 +19,9 @@ namespace polo::server {
 // the one-machine run finishes in minutes on two cores.
 inline constexpr char kDefaultTask[] = "point_mass_maze";
 
-// Paper defaults (DESIGN.md §4) for `task`: SYNCHRONOUS; MPPI H = 64,
-// K = 120, σ = 0.2, λ = 0.05 (see planner/mppi.h), γ = 0.99; targets
+// Paper defaults (DESIGN.md §4): SYNCHRONOUS; MPPI as planner/mppi.h's
+// defaults (H = 64, K = 120, σ = 0.2, γ = 0.99, temperature and noise
+// smoothing as measured there); targets
 // N = 16 with 64 rollouts; ensemble 6 × (16, 16) tanh, β = 1, κ = 1;
 // Z = 16, G = 64, n = 32, Adam lr 1e-3; 30 s leases; replay 100000.
 // physics_state_size, num_features and episode_length are left 0 (filled

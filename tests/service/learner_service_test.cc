@@ -190,8 +190,8 @@ TEST_F(LearnerServiceTest, SynchronousModePausesActingUntilTheUpdateIsPublished)
   wait.set_wait_ms(10000);
   ASSERT_TRUE(stub_->WaitForActing(Context(absl::Seconds(15)).get(), wait, &acting).ok());
   EXPECT_FALSE(acting.acting_paused());
-  // Normalisation (1) + one version per gradient step (G = 2).
-  EXPECT_EQ(acting.weights_version(), initial_version + 3);
+  // One version per gradient step (G = 2).
+  EXPECT_EQ(acting.weights_version(), initial_version + 2);
   ASSERT_TRUE(Send(actor, 4, 2, &ack).ok());
   EXPECT_EQ(ack.accepted(), 2u);
   const polo::Progress progress = Progress();
@@ -299,7 +299,7 @@ TEST_F(LearnerServiceTest, SubscribersReceiveTheCurrentAndEachNewerVersion) {
   polo::ExperienceAck ack;
   ASSERT_TRUE(Send(actor, 0, 4, &ack).ok());
   // Versions arrive in increasing order until the update's last one.
-  const uint64_t final_version = actor.weights_version() + 3;
+  const uint64_t final_version = actor.weights_version() + 2;
   uint64_t last = weights.version();
   while (last < final_version) {
     ASSERT_TRUE(stream->Read(&weights));
@@ -377,6 +377,32 @@ TEST_F(LearnerServiceTest, ACheckpointIsResumedWithCountersSequencesAndBuffer) {
   polo::RunStatus status;
   ASSERT_TRUE(stub_->GetStatus(Context().get(), polo::StatusRequest(), &status).ok());
   EXPECT_FALSE(status.resumed_from().empty());
+}
+
+TEST_F(LearnerServiceTest, AnUpdateAbandonedOnStopIsRunAfterResume) {
+  const std::string run_dir = std::string(std::getenv("TEST_TMPDIR")) + "/abandoned_run";
+  std::filesystem::remove_all(run_dir);
+  StartLearner(SmallConfig(polo::SYNCHRONOUS), run_dir);
+  polo::RegisterResponse actor = RegisterWorker(polo::ACTOR);
+  polo::ExperienceAck ack;
+  ASSERT_TRUE(Send(actor, 0, 4, &ack).ok());
+  ASSERT_TRUE(ack.acting_paused());
+  StopLearner();  // No target worker: the update is abandoned; final checkpoint.
+
+  StartLearner(SmallConfig(polo::SYNCHRONOUS), run_dir, /*resume=*/true);
+  polo::RegisterResponse again = RegisterWorker(polo::ACTOR, actor.worker_id());
+  EXPECT_EQ(again.next_sequence(), 4u);
+  ASSERT_TRUE(Send(again, 4, 1, &ack).ok());
+  EXPECT_EQ(ack.accepted(), 0u);
+  EXPECT_TRUE(ack.acting_paused());
+  FakeTargetWorker worker(channel_);
+  polo::WaitForActingRequest wait;
+  wait.set_worker_id(again.worker_id());
+  wait.set_wait_ms(10000);
+  polo::ActingState acting;
+  ASSERT_TRUE(stub_->WaitForActing(Context(absl::Seconds(15)).get(), wait, &acting).ok());
+  EXPECT_FALSE(acting.acting_paused());
+  EXPECT_EQ(Progress().updates(), 1u);
 }
 
 TEST_F(LearnerServiceTest, CheckpointWithoutARunFolderIsFailedPrecondition) {
