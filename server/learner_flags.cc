@@ -1,6 +1,7 @@
 #include "server/learner_flags.h"
 
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/flags/commandlineflag.h"
@@ -167,6 +168,36 @@ absl::StatusOr<polo::RunConfig> RunConfigFromFlags() {
   tc->set_noise_smoothing(m->noise_smoothing());
   tc->set_gamma(m->gamma());
   return c;
+}
+
+absl::Status InFlagTerms(const absl::Status& status) {
+  static const std::pair<const char*, const char*> kFields[] = {
+      {"mppi.horizon", "horizon"},
+      {"mppi.num_rollouts", "rollouts"},
+      {"mppi.noise_sigma", "sigma"},
+      {"mppi.noise_smoothing", "noise_smoothing"},
+      {"mppi.temperature", "temperature"},
+      {"mppi.gamma", "gamma"},
+      {"mppi.iterations", "iterations"},
+      {"targets.horizon", "target_horizon"},
+      {"targets.num_rollouts", "target_rollouts"},
+      {"targets.iterations", "target_iterations"},
+      {"targets.temperature", "target_temperature"},
+      {"ensemble.ensemble_size", "ensemble_size"},
+      {"ensemble.hidden_sizes", "hidden_sizes"},
+      {"ensemble.prior_scale", "prior_scale"},
+      {"training.", ""},
+      {"kappa", "kappa"},
+      {"episode_length", "episode_length"},
+  };
+  const std::string message(status.message());
+  for (const auto& [field, flag] : kFields) {
+    const std::string prefix = field;
+    if (message.rfind(prefix, 0) != 0) continue;
+    const std::string rest = message.substr(prefix.size());
+    return absl::Status(status.code(), absl::StrCat("--", flag, rest));
+  }
+  return status;
 }
 
 }  // namespace polo::server

@@ -28,6 +28,11 @@ namespace polo::server {
 // against its task, whose errors name config fields that match the flags.
 absl::StatusOr<polo::RunConfig> RunConfigFromFlags();
 
+// Rewrites an error about a RunConfig field ("training.minibatch_size: got
+// 0, ...") in terms of the flag that sets it ("--minibatch_size: got 0,
+// ..."); other errors are returned unchanged.
+absl::Status InFlagTerms(const absl::Status& status);
+
 }  // namespace polo::server
 
 #endif  // POLO_SERVER_LEARNER_FLAGS_H_

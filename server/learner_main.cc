@@ -93,7 +93,7 @@ int main(int argc, char** argv) {
   options.checkpoint_period = absl::Seconds(absl::GetFlag(FLAGS_checkpoint_every_s));
   options.listen_address = absl::GetFlag(FLAGS_listen);
   absl::StatusOr<std::unique_ptr<LearnerCore>> core = LearnerCore::Create(options);
-  if (!core.ok()) return Fail(core.status());
+  if (!core.ok()) return Fail(polo::server::InFlagTerms(core.status()));
 
   polo::server::LearnerService service(core->get());
   int port = 0;

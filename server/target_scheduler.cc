@@ -41,6 +41,7 @@ int TargetScheduler::ExpireLocked() {
   int expired = 0;
   for (auto& [id, job] : jobs_) {
     if (job.state == State::kLeased && now >= job.lease_expiry) {
+      ++job.expiries;
       Requeue(id, job);
       ++expired;
     }
@@ -71,13 +72,14 @@ std::optional<LeasedJob> TargetScheduler::Lease(const std::string& worker_id,
   Job& job = jobs_.at(id);
   job.state = State::kLeased;
   job.holder = worker_id;
-  job.lease_expiry = clock_() + lease_;
+  const absl::Duration lease = lease_ * (int64_t{1} << std::min(job.expiries, 6));
+  job.lease_expiry = clock_() + lease;
   --counters_.queued;
   ++counters_.leased;
   LeasedJob out;
   out.job_id = id;
   out.weights_version = job.input.weights_version;
-  out.lease = lease_;
+  out.lease = lease;
   out.state_ids = job.input.state_ids;
   out.physics_states = job.input.physics_states;
   return out;

@@ -7,6 +7,10 @@
 // current lease, before the lease expires, and only once: late results for
 // a reassigned job are dropped, never counted twice.
 //
+// A job's lease doubles each time it expires (up to 64 × the base lease),
+// so a job that is merely slower than the lease on this machine still
+// completes, while a vanished worker costs only one base lease.
+//
 // Time comes from an injectable clock (tests use a fake one). Expired
 // leases are reclaimed whenever Lease, Complete or ExpireLeases runs.
 //
@@ -124,6 +128,7 @@ class TargetScheduler {
     State state = State::kQueued;
     std::string holder;
     absl::Time lease_expiry;
+    int expiries = 0;  // Leases of this job that ran out.
     CompletedJob result;
   };
 

@@ -84,6 +84,17 @@ TEST_F(TargetSchedulerTest, ExpiredLeaseIsReassignedAndTheLateResultDropped) {
   EXPECT_EQ(c.targets_accepted, 1u);
 }
 
+TEST_F(TargetSchedulerTest, AnExpiredJobsLeaseDoublesSoASlowWorkerCanFinishIt) {
+  const uint64_t id = scheduler_.Add(Job(1));
+  ASSERT_EQ(scheduler_.Lease("slow", no_wait_)->lease, absl::Seconds(10));
+  clock_.Advance(absl::Seconds(10));
+  ASSERT_EQ(scheduler_.Lease("slow", no_wait_)->lease, absl::Seconds(20));
+  clock_.Advance(absl::Seconds(15));  // Within the doubled lease.
+  absl::StatusOr<bool> accepted = scheduler_.Complete("slow", id, 3, {1, 2});
+  ASSERT_TRUE(accepted.ok());
+  EXPECT_TRUE(*accepted);
+}
+
 TEST_F(TargetSchedulerTest, ReleasedWorkersJobsGoBackToTheQueue) {
   const uint64_t id = scheduler_.Add(Job(1));
   ASSERT_TRUE(scheduler_.Lease("gone", no_wait_).has_value());

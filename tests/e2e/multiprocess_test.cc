@@ -180,14 +180,14 @@ TEST_F(MultiProcessTest, TwoActorsAndTwoTargetWorkersLearnTheMazeAndTheCliShowsT
 }
 
 TEST_F(MultiProcessTest, AJobOfAKilledTargetWorkerIsReassignedAndTheRunCompletes) {
-  // Long jobs (4 MPPI rounds of 128 rollouts × 32 steps for 32 states) so
-  // that the kill lands inside one; a short lease to reassign it quickly.
+  // Long jobs (2 MPPI rounds of 64 rollouts × 32 steps for 32 states) so
+  // that the kill lands inside one; a 5 s lease to reassign it.
   auto learner = Start("learner", LearnerArgs(port_, dir_ + "/run",
                                               {"--mode=sync", "--total_steps=64",
-                                               "--exit_when_complete=false", "--lease_ms=2000",
+                                               "--exit_when_complete=false", "--lease_ms=5000",
                                                "--gradient_steps=2", "--minibatch_size=32",
-                                               "--min_replay_size=32", "--target_rollouts=128",
-                                               "--target_horizon=32", "--target_iterations=4"}));
+                                               "--min_replay_size=32", "--target_rollouts=64",
+                                               "--target_horizon=32", "--target_iterations=2"}));
   auto actor = StartActor("actor");
   auto doomed = StartTargetWorker("doomed");
   // Wait until the doomed worker holds a job, then SIGKILL it.
