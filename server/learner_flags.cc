@@ -41,7 +41,8 @@ ABSL_FLAG(std::string, target_mode, "shared",
           "shared: one set of rollouts scores every member; per_member: K separate MPPIs");
 ABSL_FLAG(int64_t, lease_ms, 30000, "target job lease; overdue jobs go to another worker");
 ABSL_FLAG(int64_t, replay_capacity, 100000, "replay buffer capacity (oldest out)");
-ABSL_FLAG(int64_t, min_replay_size, 32, "updates start once the buffer holds this many states");
+ABSL_FLAG(int64_t, min_replay_size, 0,
+          "updates start once the buffer holds this many states (0: at t = Z, Algorithm 1)");
 
 namespace polo::server {
 namespace {

@@ -55,7 +55,7 @@ polo::RunConfig DefaultRunConfig() {
   tr->set_learning_rate(1e-3);
   tr->set_lease_ms(30000);
   tr->set_replay_capacity(100000);
-  tr->set_min_replay_size(32);
+  tr->set_min_replay_size(0);  // Algorithm 1: the first update at t = Z.
   polo::EnsembleSpec* e = c.mutable_ensemble();
   e->set_ensemble_size(6);
   e->add_hidden_sizes(16);

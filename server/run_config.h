@@ -23,7 +23,8 @@ inline constexpr char kDefaultTask[] = "point_mass_maze";
 // defaults (H = 64, K = 120, σ = 0.2, γ = 0.99, temperature and noise
 // smoothing as measured there); targets
 // N = 16 with 64 rollouts; ensemble 6 × (16, 16) tanh, β = 1, κ = 1;
-// Z = 16, G = 64, n = 32, Adam lr 1e-3; 30 s leases; replay 100000.
+// Z = 16, G = 64, n = 32, Adam lr 1e-3, first update at t = Z; 30 s leases;
+// replay 100000.
 // physics_state_size, num_features and episode_length are left 0 (filled
 // from the task by CompleteRunConfig).
 polo::RunConfig DefaultRunConfig();
