@@ -66,8 +66,7 @@ void ApplyPointMassPresets(polo::RunConfig* c) {
   if (AtDefault("temperature_mode")) m->set_normalized_temperature(true);
   if (AtDefault("target_horizon")) c->mutable_targets()->set_horizon(8);
   if (AtDefault("target_rollouts")) c->mutable_targets()->set_num_rollouts(16);
-  if (AtDefault("gradient_steps")) c->mutable_training()->set_gradient_steps(16);
-  if (AtDefault("learning_rate")) c->mutable_training()->set_learning_rate(3e-3);
+  if (AtDefault("learning_rate")) c->mutable_training()->set_learning_rate(1e-2);
   if (AtDefault("kappa")) c->set_kappa(5.0);
   if (AtDefault("hidden_sizes")) {
     c->mutable_ensemble()->clear_hidden_sizes();

@@ -5,8 +5,8 @@
 // paper's humanoid settings (run_config.h); for the point-mass tasks, flags
 // left at their default values take the point-mass presets measured by
 // learner/exploration.cc (H = 32, K = 64, sigma 0.5, smoothing 0.9,
-// normalised temperature 0.1, targets N = 8 with 16 rollouts, G = 16,
-// lr 3e-3, 2 x 32 nets, kappa = 5).
+// normalised temperature 0.1, targets N = 8 with 16 rollouts, lr 1e-2,
+// 2 x 32 nets, kappa = 5; G stays 64).
 #ifndef POLO_SERVER_LEARNER_FLAGS_H_
 #define POLO_SERVER_LEARNER_FLAGS_H_
 
