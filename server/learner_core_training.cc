@@ -1,12 +1,14 @@
 // LearnerCore: the training thread (updates, weights publication, metrics)
 // and checkpoints.
 #include <algorithm>
+#include <filesystem>
 #include <sstream>
 #include <utility>
 #include <vector>
 
 #include "absl/base/internal/raw_logging.h"
 #include "absl/strings/str_cat.h"
+#include "learner/ensemble_weights.h"
 #include "learner/random.h"
 #include "learner/trainer.h"
 #include "server/checkpoint.h"
@@ -196,7 +198,15 @@ absl::StatusOr<std::string> LearnerCore::WriteCheckpointNow() {
   // or joined (Stop), so it is not changing under us.
   absl::StatusOr<std::string> path = WriteCheckpoint(
       run_folder_->dir(), state, replay,
-      [this](const std::string& p) { return trainer_->Save(p); });
+      [this](const std::string& p) -> absl::Status {
+        if (absl::Status s = trainer_->Save(p); !s.ok()) return s;
+        // The ensemble alone, beside the trainer's file, for
+        // //planner:mpc --value (paper Fig. 3 right).
+        absl::StatusOr<polo::EnsembleWeights> weights = trainer_->ExportWeights();
+        if (!weights.ok()) return weights.status();
+        return learner::SaveEnsembleWeights(
+            *weights, (std::filesystem::path(p).parent_path() / "weights.pb").string());
+      });
   absl::MutexLock lock(&mu_);
   checkpoint_written_ = std::max(checkpoint_written_, requested);
   last_checkpoint_status_ = path.status();
