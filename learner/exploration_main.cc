@@ -35,6 +35,8 @@ ABSL_FLAG(double, prior_scale, 0, "beta, weight of the random prior nets (0: the
 ABSL_FLAG(double, gamma, 0, "discount of acting and targets (0: the default)");
 ABSL_FLAG(int, gradient_steps, 0, "G, Adam steps per update (0: the default)");
 ABSL_FLAG(double, learning_rate, 0, "Adam learning rate (0: the default)");
+ABSL_FLAG(std::string, target_mode, "shared",
+          "eq. 7 targets: shared (one set of rollouts for all members) or per_member");
 ABSL_FLAG(int, threads, 2, "rollout threads");
 ABSL_FLAG(std::string, out, "", "output folder (default runs/exploration_<task>)");
 
@@ -100,6 +102,12 @@ int Run() {
   if (absl::GetFlag(FLAGS_learning_rate) < 0) return Fail("--learning_rate: expected > 0");
   if (absl::GetFlag(FLAGS_learning_rate) > 0) {
     settings.trainer.learning_rate = absl::GetFlag(FLAGS_learning_rate);
+  }
+  const std::string target_mode = absl::GetFlag(FLAGS_target_mode);
+  if (target_mode == "per_member") {
+    settings.targets.mode = learner::TargetMode::kPerMember;
+  } else if (target_mode != "shared") {
+    return Fail("--target_mode: got \"" + target_mode + "\", expected shared or per_member");
   }
   if (absl::GetFlag(FLAGS_prior_scale) < 0) return Fail("--prior_scale: expected >= 0");
   if (absl::GetFlag(FLAGS_prior_scale) > 0) {
