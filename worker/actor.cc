@@ -27,12 +27,8 @@ uint64_t Actor::unaccepted() const {
 }
 
 absl::Status Actor::Connect() {
-  polo::RegisterRequest request;
-  request.set_kind(polo::ACTOR);
-  request.set_worker_id(worker_id_);
-  request.set_description(options_.description);
-  request.set_threads(options_.threads);
-  if (!config_.task().empty()) request.set_expected_task(config_.task());
+  const polo::RegisterRequest request = MakeRegisterRequest(
+      polo::ACTOR, worker_id_, options_.description, options_.threads, config_.task());
   absl::StatusOr<polo::RegisterResponse> response =
       RegisterWithRetry(stub_.get(), request, *stop_);
   if (!response.ok()) return response.status();

@@ -70,6 +70,18 @@ absl::StatusOr<polo::RegisterResponse> RegisterWithRetry(polo::Learner::Stub* st
   return absl::CancelledError("stopped before the learner answered");
 }
 
+polo::RegisterRequest MakeRegisterRequest(polo::WorkerKind kind, const std::string& worker_id,
+                                          const std::string& description, int threads,
+                                          const std::string& expected_task) {
+  polo::RegisterRequest request;
+  request.set_kind(kind);
+  request.set_worker_id(worker_id);
+  request.set_description(description);
+  request.set_threads(threads);
+  if (!expected_task.empty()) request.set_expected_task(expected_task);
+  return request;
+}
+
 std::string DescribeThisProcess() {
   char host[256] = {0};
   gethostname(host, sizeof(host) - 1);

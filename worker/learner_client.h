@@ -59,6 +59,13 @@ std::unique_ptr<grpc::ClientContext> ContextWithTimeout(absl::Duration timeout);
 // Registers, retrying UNAVAILABLE / DEADLINE_EXCEEDED with backoff until it
 // succeeds or `stop` is set (Cancelled). Other errors (e.g. a task
 // mismatch) are returned at once.
+// The RegisterRequest every worker sends: its kind, the id it had (empty on
+// the first registration), a description, its thread count and, after the
+// first registration, the task it expects the learner to still run.
+polo::RegisterRequest MakeRegisterRequest(polo::WorkerKind kind, const std::string& worker_id,
+                                          const std::string& description, int threads,
+                                          const std::string& expected_task);
+
 absl::StatusOr<polo::RegisterResponse> RegisterWithRetry(polo::Learner::Stub* stub,
                                                          const polo::RegisterRequest& request,
                                                          const StopFlag& stop);

@@ -21,12 +21,8 @@ TargetWorker::TargetWorker(std::shared_ptr<grpc::Channel> channel, TargetWorkerO
 TargetWorker::~TargetWorker() = default;
 
 absl::Status TargetWorker::Connect() {
-  polo::RegisterRequest request;
-  request.set_kind(polo::TARGET_WORKER);
-  request.set_worker_id(worker_id_);
-  request.set_description(options_.description);
-  request.set_threads(options_.threads);
-  if (!config_.task().empty()) request.set_expected_task(config_.task());
+  const polo::RegisterRequest request = MakeRegisterRequest(
+      polo::TARGET_WORKER, worker_id_, options_.description, options_.threads, config_.task());
   absl::StatusOr<polo::RegisterResponse> response =
       RegisterWithRetry(stub_.get(), request, *stop_);
   if (!response.ok()) return response.status();
