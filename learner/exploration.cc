@@ -3,6 +3,7 @@
 #include <chrono>
 #include <random>
 
+#include "learner/eigen_ensemble.h"
 #include "learner/occupancy_grid.h"
 #include "planner/thread_pool.h"
 
@@ -20,36 +21,6 @@ const char* ExplorationMethodName(ExplorationMethod method) {
   return "unknown";
 }
 
-PoloSettings PointMassPoloSettings(int horizon) {
-  PoloSettings s;
-  s.acting.rollouts.horizon = horizon;
-  s.acting.rollouts.num_rollouts = 64;
-  s.acting.rollouts.noise_sigma = 0.5;
-  s.acting.rollouts.noise_smoothing = 0.9;
-  s.acting.rollouts.gamma = 0.99;
-  s.acting.temperature = 0.1;
-  s.acting.temperature_mode = planner::TemperatureMode::kNormalized;
-  s.targets.rollouts.horizon = 8;
-  s.targets.rollouts.num_rollouts = 16;
-  s.targets.rollouts.noise_sigma = 0.5;
-  s.targets.rollouts.noise_smoothing = 0.9;
-  s.targets.rollouts.gamma = 0.99;
-  s.ensemble.set_ensemble_size(6);
-  s.ensemble.add_hidden_sizes(32);
-  s.ensemble.add_hidden_sizes(32);
-  s.ensemble.set_activation(polo::EnsembleSpec::TANH);
-  s.ensemble.set_prior_scale(1.0);
-  s.trainer.minibatch_size = 32;
-  // Learning speed matters more than anything else tried (README,
-  // exploration): G = 64 at 1e-2 roughly doubles coverage over G = 16 at
-  // 3e-3 for both POLO and greedy.
-  s.trainer.learning_rate = 1e-2;
-  s.gradient_steps = 64;
-  s.update_every = 16;
-  s.kappa = 5.0;
-  return s;
-}
-
 namespace {
 
 ExplorationRun RandomRun(const models::Task& task, int steps, uint64_t seed,
@@ -62,6 +33,7 @@ ExplorationRun RandomRun(const models::Task& task, int steps, uint64_t seed,
   double xy[2];
   task.PlanarPosition(m, d.get(), xy);
   grid->Visit(xy[0], xy[1]);
+  run.path = {xy[0], xy[1]};
   for (int t = 0; t < steps; ++t) {
     for (int i = 0; i < m->nu; ++i) {
       std::uniform_real_distribution<double> uniform(m->actuator_ctrlrange[2 * i],
@@ -72,9 +44,39 @@ ExplorationRun RandomRun(const models::Task& task, int steps, uint64_t seed,
     mj_forward(m, d.get());
     task.PlanarPosition(m, d.get(), xy);
     grid->Visit(xy[0], xy[1]);
+    run.path.insert(run.path.end(), {xy[0], xy[1]});
     run.coverage.push_back(grid->coverage());
   }
   return run;
+}
+
+// V̂ at rest at every cell centre: the agent's joints are its x and y slides
+// (models/point_mass_*.xml), so qpos = (x, y) and qvel = 0 place it there.
+absl::StatusOr<std::vector<double>> ValueMap(const models::Task& task, const PoloLoop& loop,
+                                             double kappa) {
+  absl::StatusOr<polo::EnsembleWeights> weights = loop.weights();
+  if (!weights.ok()) return weights.status();
+  absl::StatusOr<std::unique_ptr<EigenEnsemble>> ensemble = EigenEnsemble::Create(*weights);
+  if (!ensemble.ok()) return ensemble.status();
+  const models::CoverageGrid& g = *task.coverage_grid();
+  const mjModel* m = task.model();
+  models::UniqueMjData d(mj_makeData(m));
+  const int cells = g.cells_per_side * g.cells_per_side;
+  const int nf = task.num_features(), k = (*ensemble)->ensemble_size();
+  std::vector<double> features(static_cast<size_t>(cells) * nf), members(cells * k);
+  for (int iy = 0; iy < g.cells_per_side; ++iy) {
+    for (int ix = 0; ix < g.cells_per_side; ++ix) {
+      mj_resetData(m, d.get());
+      d->qpos[0] = g.x_min + (ix + 0.5) * (g.x_max - g.x_min) / g.cells_per_side;
+      d->qpos[1] = g.y_min + (iy + 0.5) * (g.y_max - g.y_min) / g.cells_per_side;
+      mj_forward(m, d.get());
+      task.Features(m, d.get(), &features[(iy * g.cells_per_side + ix) * nf]);
+    }
+  }
+  (*ensemble)->EvaluateMembers(features.data(), cells, members.data());
+  std::vector<double> values(cells);
+  EigenEnsemble::Aggregate(members.data(), cells, k, kappa, values.data());
+  return values;
 }
 
 }  // namespace
@@ -101,13 +103,18 @@ absl::StatusOr<ExplorationRun> RunExploration(const models::Task& task, Explorat
     double xy[2];
     task.PlanarPosition(task.model(), (*loop)->agent().data(), xy);
     grid.Visit(xy[0], xy[1]);
+    run.path = {xy[0], xy[1]};
     for (int t = 0; t < steps; ++t) {
       absl::StatusOr<PoloStep> step = (*loop)->Step();
       if (!step.ok()) return step.status();
       task.PlanarPosition(task.model(), (*loop)->agent().data(), xy);
       grid.Visit(xy[0], xy[1]);
+      run.path.insert(run.path.end(), {xy[0], xy[1]});
       run.coverage.push_back(grid.coverage());
     }
+    absl::StatusOr<std::vector<double>> map = ValueMap(task, **loop, s.kappa);
+    if (!map.ok()) return map.status();
+    run.value_map = *std::move(map);
   }
   run.seconds_per_step =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count() / steps;

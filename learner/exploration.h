@@ -21,12 +21,13 @@ namespace polo::learner {
 enum class ExplorationMethod { kPolo, kGreedy, kRandom };
 const char* ExplorationMethodName(ExplorationMethod method);
 
-// POLO settings for the point-mass worlds (the paper gives none; chosen so a
-// 1000-step run takes seconds, see the README's exploration section).
-PoloSettings PointMassPoloSettings(int horizon);
-
 struct ExplorationRun {
   std::vector<double> coverage;  // After each step, steps values.
+  std::vector<double> path;      // x, y of the start and after each step.
+  // V̂ (eq. 6) of the final ensemble at rest at each cell centre of the
+  // task's coverage grid, row-major from (x_min, y_min), x fastest (paper
+  // Fig. 2b). Empty for kRandom.
+  std::vector<double> value_map;
   double seconds_per_step = 0;
 };
 

@@ -23,6 +23,7 @@
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 #include "learner/exploration.h"
 #include "models/registry.h"
 
@@ -37,6 +38,10 @@ ABSL_FLAG(int, gradient_steps, 0, "G, Adam steps per update (0: the default)");
 ABSL_FLAG(double, learning_rate, 0, "Adam learning rate (0: the default)");
 ABSL_FLAG(std::string, target_mode, "shared",
           "eq. 7 targets: shared (one set of rollouts for all members) or per_member");
+ABSL_FLAG(double, temperature, 0, "MPPI temperature of acting (0: the default)");
+ABSL_FLAG(std::string, temperature_mode, "",
+          "absolute or normalized temperature of acting (empty: the default)");
+ABSL_FLAG(std::string, methods, "polo,greedy,random", "comma-separated methods to run");
 ABSL_FLAG(int, threads, 2, "rollout threads");
 ABSL_FLAG(std::string, out, "", "output folder (default runs/exploration_<task>)");
 
@@ -62,6 +67,32 @@ for method, seeds in runs.items():
     plt.fill_between(steps, mean - std, mean + std, alpha=0.25)
 plt.xlabel("agent steps"); plt.ylabel("grid covered (%)"); plt.title(sys.argv[3])
 plt.legend(); plt.tight_layout(); plt.savefig(sys.argv[2], dpi=120)
+# Fig. 2b: the final V̂ at rest (red high, blue low) and the path, seed 0.
+import os
+out = os.path.dirname(sys.argv[1])
+maps, paths = {}, {}
+with open(os.path.join(out, "value_maps.csv")) as f:
+    for row in csv.DictReader(f):
+        if row["seed"] == "0":
+            maps.setdefault(row["method"], []).append([float(row[k]) for k in ("x", "y", "value")])
+with open(os.path.join(out, "paths.csv")) as f:
+    for row in csv.DictReader(f):
+        if row["seed"] == "0":
+            paths.setdefault(row["method"], []).append([float(row["x"]), float(row["y"])])
+if maps:
+    fig, axes = plt.subplots(1, len(maps), figsize=(4 * len(maps), 3.6), squeeze=False)
+    for ax, (method, rows) in zip(axes[0], maps.items()):
+        rows = np.array(rows)
+        side = int(round(np.sqrt(len(rows))))
+        image = rows[:, 2].reshape(side, side)
+        extent = [rows[:, 0].min(), rows[:, 0].max(), rows[:, 1].min(), rows[:, 1].max()]
+        shown = ax.imshow(image, origin="lower", cmap="coolwarm", extent=extent)
+        fig.colorbar(shown, ax=ax)
+        path = np.array(paths[method])
+        ax.plot(path[:, 0], path[:, 1], "k-", lw=0.6)
+        ax.set_title(method + " seed 0: final value and path")
+    fig.tight_layout()
+    fig.savefig(os.path.join(out, "value_maps.png"), dpi=120)
 )py";
 
 int Fail(const std::string& message) {
@@ -89,8 +120,15 @@ int Run() {
   std::ofstream csv(csv_path);
   if (!csv) return Fail("--out: cannot write " + csv_path);
   csv << "method,seed,step,coverage\n";
+  const std::string maps_path = out + "/value_maps.csv", paths_path = out + "/paths.csv";
+  std::ofstream maps(maps_path), paths(paths_path);
+  if (!maps || !paths) return Fail("--out: cannot write " + maps_path + " and " + paths_path);
+  maps << "method,seed,x,y,value\n";
+  paths << "method,seed,step,x,y\n";
+  const models::CoverageGrid& grid = *(*task)->coverage_grid();
 
-  learner::PoloSettings settings = learner::PointMassPoloSettings(absl::GetFlag(FLAGS_horizon));
+  learner::PoloSettings settings = learner::PoloSettings::PointMass();
+  settings.acting.rollouts.horizon = absl::GetFlag(FLAGS_horizon);
   settings.kappa = absl::GetFlag(FLAGS_kappa);
   const double gamma = absl::GetFlag(FLAGS_gamma);
   if (gamma < 0 || gamma > 1) return Fail(absl::StrCat("--gamma: got ", gamma, ", expected in (0, 1]"));
@@ -113,9 +151,34 @@ int Run() {
   if (absl::GetFlag(FLAGS_prior_scale) > 0) {
     settings.ensemble.set_prior_scale(absl::GetFlag(FLAGS_prior_scale));
   }
+  const double temperature = absl::GetFlag(FLAGS_temperature);
+  if (temperature < 0) return Fail(absl::StrCat("--temperature: got ", temperature, ", expected > 0"));
+  if (temperature > 0) settings.acting.temperature = temperature;
+  const std::string temperature_mode = absl::GetFlag(FLAGS_temperature_mode);
+  if (temperature_mode == "absolute") {
+    settings.acting.temperature_mode = planner::TemperatureMode::kAbsolute;
+  } else if (temperature_mode == "normalized") {
+    settings.acting.temperature_mode = planner::TemperatureMode::kNormalized;
+  } else if (!temperature_mode.empty()) {
+    return Fail("--temperature_mode: got \"" + temperature_mode +
+                "\", expected absolute or normalized");
+  }
+  std::vector<learner::ExplorationMethod> methods;
+  for (absl::string_view name : absl::StrSplit(absl::GetFlag(FLAGS_methods), ',')) {
+    bool known = false;
+    for (auto method : {learner::ExplorationMethod::kPolo, learner::ExplorationMethod::kGreedy,
+                        learner::ExplorationMethod::kRandom}) {
+      if (name == learner::ExplorationMethodName(method)) {
+        methods.push_back(method);
+        known = true;
+      }
+    }
+    if (!known) {
+      return Fail(absl::StrCat("--methods: got \"", name, "\", expected polo, greedy or random"));
+    }
+  }
   std::string summary = absl::StrCat("task=", task_name, " steps=", steps, " seeds=", seeds);
-  for (auto method : {learner::ExplorationMethod::kPolo, learner::ExplorationMethod::kGreedy,
-                      learner::ExplorationMethod::kRandom}) {
+  for (auto method : methods) {
     const char* name = learner::ExplorationMethodName(method);
     double sum = 0, sum_squares = 0, seconds = 0;
     for (int seed = 0; seed < seeds; ++seed) {
@@ -124,6 +187,17 @@ int Run() {
       if (!run.ok()) return Fail(std::string(run.status().message()));
       for (int t = 0; t < steps; ++t) {
         csv << name << "," << seed << "," << t + 1 << "," << run->coverage[t] << "\n";
+      }
+      for (size_t t = 0; 2 * t < run->path.size(); ++t) {
+        paths << name << "," << seed << "," << t << "," << run->path[2 * t] << ","
+              << run->path[2 * t + 1] << "\n";
+      }
+      const int side = grid.cells_per_side;
+      for (size_t i = 0; i < run->value_map.size(); ++i) {
+        maps << name << "," << seed << ","
+             << grid.x_min + (i % side + 0.5) * (grid.x_max - grid.x_min) / side << ","
+             << grid.y_min + (i / side + 0.5) * (grid.y_max - grid.y_min) / side << ","
+             << run->value_map[i] << "\n";
       }
       const double final_coverage = run->coverage.back();
       sum += final_coverage;
@@ -139,13 +213,15 @@ int Run() {
                     " ms_per_step_", name, "=", 1000 * seconds / seeds);
   }
   csv.close();
+  maps.close();
+  paths.close();
   const std::string script_path = out + "/plot_coverage.py";
   std::ofstream(script_path) << kPlotScript;
   const std::string png_path = out + "/coverage.png";
   const std::string command = "/usr/bin/python3 " + script_path + " " + csv_path + " " + png_path + " " +
                               task_name + " 2>/dev/null";
   if (std::system(command.c_str()) == 0) {
-    std::printf("wrote %s and %s\n", csv_path.c_str(), png_path.c_str());
+    std::printf("wrote %s, %s and %s/value_maps.png\n", csv_path.c_str(), png_path.c_str(), out.c_str());
   } else {
     std::printf("wrote %s (no plot: python3 with matplotlib not available)\n", csv_path.c_str());
   }

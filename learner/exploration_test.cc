@@ -1,6 +1,8 @@
-// The exploration experiment in a small budget (slow: about a minute in -c
-// opt, several in fastbuild). Fixed seeds; deterministic.
+// The exploration experiment of the paper at its budget (slow: about four
+// minutes in -c opt). Fixed seeds; deterministic for any thread count.
 #include "learner/exploration.h"
+
+#include <iterator>
 
 #include <gtest/gtest.h>
 
@@ -9,34 +11,48 @@
 namespace polo::learner {
 namespace {
 
-constexpr int kSteps = 600;
+constexpr int kSteps = 1000;  // The paper's budget (Fig. 2a).
+constexpr uint64_t kSeeds[] = {0, 1};
 
-double FinalCoverage(const models::Task& task, ExplorationMethod method, uint64_t seed) {
-  auto run = RunExploration(task, method, PointMassPoloSettings(32), kSteps, seed, 2);
-  EXPECT_TRUE(run.ok()) << run.status();
-  return run.ok() ? run->coverage.back() : 0.0;
+double MeanFinalCoverage(const models::Task& task, ExplorationMethod method) {
+  double sum = 0;
+  for (uint64_t seed : kSeeds) {
+    auto run = RunExploration(task, method, PoloSettings::PointMass(), kSteps, seed, 2);
+    EXPECT_TRUE(run.ok()) << run.status();
+    if (!run.ok()) continue;
+    sum += run->coverage.back();
+    EXPECT_EQ(run->path.size(), 2 * (kSteps + 1));  // Start and every step.
+    const models::CoverageGrid& grid = *task.coverage_grid();
+    EXPECT_EQ(run->value_map.size(), method == ExplorationMethod::kRandom
+                                         ? 0
+                                         : grid.cells_per_side * grid.cells_per_side);
+  }
+  return sum / std::size(kSeeds);
 }
 
-// Planned, temporally coordinated motion towards optimistic values covers
-// far more of a reward-free world than per-step random actions. Measured
-// (600 steps, seed 0): see the README's exploration table; random stays
-// below 2% of the grid while both planners pass 5%.
-TEST(ExplorationTest, PlanningAgentsCoverSeveralTimesMoreThanRandomActions) {
+// Paper Fig. 2a: planned, temporally coordinated motion towards optimistic
+// values (POLO, H = 32) covers more of a reward-free world than the same
+// agent planning one step ahead (greedy, H = 1, same MPPI temperature), and
+// both cover more than per-step random actions. Measured over seeds 0-4
+// (README): box 21.1 / 14.2 / 4.1 %, maze 14.1 / 8.7 / 3.6 % (POLO / greedy
+// / random), POLO ahead on every seed. The margins asserted (1.2x and 2x)
+// are well inside those ratios (1.5-1.6x and 2.4-5x).
+TEST(ExplorationTest, PoloCoversMoreThanGreedyAndGreedyMoreThanRandom) {
   for (const char* name : {"point_mass_box", "point_mass_maze"}) {
     auto task = models::MakeTask(name);
     ASSERT_TRUE(task.ok()) << task.status();
-    const double polo = FinalCoverage(**task, ExplorationMethod::kPolo, 0);
-    const double greedy = FinalCoverage(**task, ExplorationMethod::kGreedy, 0);
-    const double random = FinalCoverage(**task, ExplorationMethod::kRandom, 0);
-    EXPECT_GT(polo, 2.5 * random) << name << " polo " << polo << " random " << random;
-    EXPECT_GT(greedy, 2.5 * random) << name << " greedy " << greedy << " random " << random;
+    const double polo = MeanFinalCoverage(**task, ExplorationMethod::kPolo);
+    const double greedy = MeanFinalCoverage(**task, ExplorationMethod::kGreedy);
+    const double random = MeanFinalCoverage(**task, ExplorationMethod::kRandom);
+    EXPECT_GT(polo, 1.2 * greedy) << name << " polo " << polo << " greedy " << greedy;
+    EXPECT_GT(greedy, 2.0 * random) << name << " greedy " << greedy << " random " << random;
   }
 }
 
 TEST(ExplorationTest, RejectsTasksWithoutCoverageGrid) {
   auto task = models::MakeTask("humanoid_getup");
   ASSERT_TRUE(task.ok());
-  auto run = RunExploration(**task, ExplorationMethod::kRandom, PointMassPoloSettings(32), 10, 0, 1);
+  auto run = RunExploration(**task, ExplorationMethod::kRandom, PoloSettings::PointMass(), 10, 0, 1);
   EXPECT_EQ(run.status().code(), absl::StatusCode::kFailedPrecondition);
 }
 

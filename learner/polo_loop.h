@@ -56,6 +56,9 @@ struct PoloSettings {
 
   // The paper's humanoid settings (DESIGN.md sec. 4).
   static PoloSettings Paper();
+  // The reward-free point-mass worlds (paper sec. 3.1; the paper gives only
+  // H = 32): measured with //learner:exploration, see the README.
+  static PoloSettings PointMass();
 };
 
 absl::Status ValidatePoloSettings(const PoloSettings& settings);

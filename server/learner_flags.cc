@@ -11,6 +11,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "learner/polo_loop.h"
 #include "models/registry.h"
 #include "planner/mppi_flags.h"
 #include "server/run_config.h"
@@ -54,25 +55,28 @@ bool AtDefault(const char* name) {
 }
 
 // Point-mass presets for flags left at their defaults: the settings
-// learner/exploration.cc measured for the reward-free worlds (and the
-// paper's H = 32), instead of the humanoid's.
+// //learner:exploration measured for the reward-free worlds
+// (learner::PoloSettings::PointMass(), the paper's H = 32) instead of the
+// humanoid's.
 void ApplyPointMassPresets(polo::RunConfig* c) {
+  const learner::PoloSettings p = learner::PoloSettings::PointMass();
   polo::MppiConfig* m = c->mutable_mppi();
-  if (AtDefault("horizon")) m->set_horizon(32);
-  if (AtDefault("rollouts")) m->set_num_rollouts(64);
-  if (AtDefault("sigma")) m->set_noise_sigma(0.5);
-  if (AtDefault("noise_smoothing")) m->set_noise_smoothing(0.9);
-  if (AtDefault("temperature")) m->set_temperature(0.1);
-  if (AtDefault("temperature_mode")) m->set_normalized_temperature(true);
-  if (AtDefault("target_horizon")) c->mutable_targets()->set_horizon(8);
-  if (AtDefault("target_rollouts")) c->mutable_targets()->set_num_rollouts(16);
-  if (AtDefault("learning_rate")) c->mutable_training()->set_learning_rate(1e-2);
-  if (AtDefault("kappa")) c->set_kappa(5.0);
-  if (AtDefault("hidden_sizes")) {
-    c->mutable_ensemble()->clear_hidden_sizes();
-    c->mutable_ensemble()->add_hidden_sizes(32);
-    c->mutable_ensemble()->add_hidden_sizes(32);
+  if (AtDefault("horizon")) m->set_horizon(p.acting.rollouts.horizon);
+  if (AtDefault("rollouts")) m->set_num_rollouts(p.acting.rollouts.num_rollouts);
+  if (AtDefault("sigma")) m->set_noise_sigma(p.acting.rollouts.noise_sigma);
+  if (AtDefault("noise_smoothing")) m->set_noise_smoothing(p.acting.rollouts.noise_smoothing);
+  if (AtDefault("temperature")) m->set_temperature(p.acting.temperature);
+  if (AtDefault("temperature_mode")) {
+    m->set_normalized_temperature(p.acting.temperature_mode ==
+                                  planner::TemperatureMode::kNormalized);
   }
+  if (AtDefault("target_horizon")) c->mutable_targets()->set_horizon(p.targets.rollouts.horizon);
+  if (AtDefault("target_rollouts")) {
+    c->mutable_targets()->set_num_rollouts(p.targets.rollouts.num_rollouts);
+  }
+  if (AtDefault("learning_rate")) c->mutable_training()->set_learning_rate(p.trainer.learning_rate);
+  if (AtDefault("kappa")) c->set_kappa(p.kappa);
+  if (AtDefault("hidden_sizes")) *c->mutable_ensemble()->mutable_hidden_sizes() = p.ensemble.hidden_sizes();
 }
 
 absl::Status Bad(const char* flag, const std::string& got, const char* expected) {
