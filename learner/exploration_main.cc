@@ -42,6 +42,8 @@ ABSL_FLAG(double, temperature, 0, "MPPI temperature of acting (0: the default)")
 ABSL_FLAG(std::string, temperature_mode, "",
           "absolute or normalized temperature of acting (empty: the default)");
 ABSL_FLAG(std::string, methods, "polo,greedy,random", "comma-separated methods to run");
+ABSL_FLAG(double, weight_decay, -1, "eq. 5 regulariser sigma^2/(lambda N) (negative: the default)");
+ABSL_FLAG(double, target_noise, -1, "eq. 5 target noise sigma (negative: the default)");
 ABSL_FLAG(int, threads, 2, "rollout threads");
 ABSL_FLAG(std::string, out, "", "output folder (default runs/exploration_<task>)");
 
@@ -150,6 +152,12 @@ int Run() {
   if (absl::GetFlag(FLAGS_prior_scale) < 0) return Fail("--prior_scale: expected >= 0");
   if (absl::GetFlag(FLAGS_prior_scale) > 0) {
     settings.ensemble.set_prior_scale(absl::GetFlag(FLAGS_prior_scale));
+  }
+  if (absl::GetFlag(FLAGS_weight_decay) >= 0) {
+    settings.trainer.weight_decay = absl::GetFlag(FLAGS_weight_decay);
+  }
+  if (absl::GetFlag(FLAGS_target_noise) >= 0) {
+    settings.trainer.target_noise = absl::GetFlag(FLAGS_target_noise);
   }
   const double temperature = absl::GetFlag(FLAGS_temperature);
   if (temperature < 0) return Fail(absl::StrCat("--temperature: got ", temperature, ", expected > 0"));

@@ -53,6 +53,8 @@ PoloSettings PoloSettings::PointMass() {
   // Learning speed mattered more than anything else tried: G = 64 at 1e-2
   // roughly doubles coverage over G = 16 at 3e-3 (README).
   s.trainer.learning_rate = 1e-2;
+  // No eq. 5 regulariser (weight_decay 0): at 1e-3 the trained nets cannot
+  // cancel the priors where the agent has been and it stops exploring.
   s.gradient_steps = 64;
   s.update_every = 16;
   s.kappa = 5.0;
