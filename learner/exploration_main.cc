@@ -87,7 +87,9 @@ if maps:
         rows = np.array(rows)
         side = int(round(np.sqrt(len(rows))))
         image = rows[:, 2].reshape(side, side)
-        extent = [rows[:, 0].min(), rows[:, 0].max(), rows[:, 1].min(), rows[:, 1].max()]
+        half = (rows[:, 0].max() - rows[:, 0].min()) / (side - 1) / 2  # Cell centres to edges.
+        extent = [rows[:, 0].min() - half, rows[:, 0].max() + half,
+                  rows[:, 1].min() - half, rows[:, 1].max() + half]
         shown = ax.imshow(image, origin="lower", cmap="coolwarm", extent=extent)
         fig.colorbar(shown, ax=ax)
         path = np.array(paths[method])
