@@ -64,14 +64,11 @@ absl::StatusOr<std::vector<double>> ValueMap(const models::Task& task, const Pol
   const int cells = g.cells_per_side * g.cells_per_side;
   const int nf = task.num_features(), k = (*ensemble)->ensemble_size();
   std::vector<double> features(static_cast<size_t>(cells) * nf), members(cells * k);
-  for (int iy = 0; iy < g.cells_per_side; ++iy) {
-    for (int ix = 0; ix < g.cells_per_side; ++ix) {
-      mj_resetData(m, d.get());
-      d->qpos[0] = g.x_min + (ix + 0.5) * (g.x_max - g.x_min) / g.cells_per_side;
-      d->qpos[1] = g.y_min + (iy + 0.5) * (g.y_max - g.y_min) / g.cells_per_side;
-      mj_forward(m, d.get());
-      task.Features(m, d.get(), &features[(iy * g.cells_per_side + ix) * nf]);
-    }
+  for (int cell = 0; cell < cells; ++cell) {
+    mj_resetData(m, d.get());
+    CellCentre(g, cell, d->qpos);
+    mj_forward(m, d.get());
+    task.Features(m, d.get(), &features[static_cast<size_t>(cell) * nf]);
   }
   (*ensemble)->EvaluateMembers(features.data(), cells, members.data());
   std::vector<double> values(cells);

@@ -25,8 +25,8 @@ struct ExplorationRun {
   std::vector<double> coverage;  // After each step, steps values.
   std::vector<double> path;      // x, y of the start and after each step.
   // V̂ (eq. 6) of the final ensemble at rest at each cell centre of the
-  // task's coverage grid, row-major from (x_min, y_min), x fastest (paper
-  // Fig. 2b). Empty for kRandom.
+  // task's coverage grid, in CellCentre's order (paper Fig. 2b). Empty for
+  // kRandom.
   std::vector<double> value_map;
   double seconds_per_step = 0;
 };

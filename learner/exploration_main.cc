@@ -5,8 +5,15 @@
 //   bazel run -c opt //learner:exploration -- --task=point_mass_maze
 //       --steps=1000 --seeds=3
 //
-// Writes <out>/coverage.csv (method,seed,step,coverage) and, where Debian's python3
-// with matplotlib is installed, <out>/coverage.png (mean ± std over seeds).
+// Settings: learner::PoloSettings::PointMass(); the MPPI flags of
+// planner/mppi_flags.h (--horizon, --temperature, --seed, ...) override it
+// where given.
+//
+// Writes <out>/coverage.csv (method,seed,step,coverage), value_maps.csv
+// (method,seed,x,y,value: V̂ at rest at each cell centre at the end, Fig. 2b)
+// and paths.csv (method,seed,step,x,y) and, where Debian's python3 with
+// matplotlib is installed, coverage.png (mean ± std over seeds) and
+// value_maps.png (first seed).
 // Ends with one key=value line: coverage_<method> (mean over seeds of the
 // final covered fraction of the grid), coverage_<method>_std and
 // ms_per_step_<method>.
@@ -18,6 +25,7 @@
 #include <fstream>
 #include <map>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/flags/flag.h"
@@ -25,25 +33,23 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "learner/exploration.h"
+#include "learner/occupancy_grid.h"
+#include "learner/polo_loop.h"
 #include "models/registry.h"
+#include "planner/mppi_flags.h"
 
 ABSL_FLAG(std::string, task, "point_mass_maze", "point_mass_box or point_mass_maze");
 ABSL_FLAG(int, steps, 1000, "agent steps per run");
-ABSL_FLAG(int, seeds, 3, "seeds per method (the paper uses 10)");
-ABSL_FLAG(int, horizon, 32, "POLO planning horizon (greedy is always 1)");
+ABSL_FLAG(int, seeds, 3, "seeds per method, from --seed on (the paper uses 10)");
 ABSL_FLAG(double, kappa, 5.0, "optimism kappa of eq. 6");
 ABSL_FLAG(double, prior_scale, 0, "beta, weight of the random prior nets (0: the default)");
-ABSL_FLAG(double, gamma, 0, "discount of acting and targets (0: the default)");
 ABSL_FLAG(int, gradient_steps, 0, "G, Adam steps per update (0: the default)");
 ABSL_FLAG(double, learning_rate, 0, "Adam learning rate (0: the default)");
 ABSL_FLAG(std::string, target_mode, "shared",
           "eq. 7 targets: shared (one set of rollouts for all members) or per_member");
-ABSL_FLAG(double, temperature, 0, "MPPI temperature of acting (0: the default)");
-ABSL_FLAG(std::string, temperature_mode, "",
-          "absolute or normalized temperature of acting (empty: the default)");
 ABSL_FLAG(std::string, methods, "polo,greedy,random", "comma-separated methods to run");
-ABSL_FLAG(double, weight_decay, -1, "eq. 5 regulariser sigma^2/(lambda N) (negative: the default)");
-ABSL_FLAG(double, target_noise, -1, "eq. 5 target noise sigma (negative: the default)");
+ABSL_FLAG(double, weight_decay, 0, "eq. 5 regulariser sigma^2/(lambda N) (>= 0)");
+ABSL_FLAG(double, target_noise, 0, "eq. 5 target noise sigma (>= 0)");
 ABSL_FLAG(int, threads, 2, "rollout threads");
 ABSL_FLAG(std::string, out, "", "output folder (default runs/exploration_<task>)");
 
@@ -69,17 +75,18 @@ for method, seeds in runs.items():
     plt.fill_between(steps, mean - std, mean + std, alpha=0.25)
 plt.xlabel("agent steps"); plt.ylabel("grid covered (%)"); plt.title(sys.argv[3])
 plt.legend(); plt.tight_layout(); plt.savefig(sys.argv[2], dpi=120)
-# Fig. 2b: the final V̂ at rest (red high, blue low) and the path, seed 0.
+# Fig. 2b: the final V̂ at rest (red high, blue low) and the path, first seed.
 import os
 out = os.path.dirname(sys.argv[1])
 maps, paths = {}, {}
+first = str(min(int(s) for seeds in runs.values() for s in seeds))
 with open(os.path.join(out, "value_maps.csv")) as f:
     for row in csv.DictReader(f):
-        if row["seed"] == "0":
+        if row["seed"] == first:
             maps.setdefault(row["method"], []).append([float(row[k]) for k in ("x", "y", "value")])
 with open(os.path.join(out, "paths.csv")) as f:
     for row in csv.DictReader(f):
-        if row["seed"] == "0":
+        if row["seed"] == first:
             paths.setdefault(row["method"], []).append([float(row["x"]), float(row["y"])])
 if maps:
     fig, axes = plt.subplots(1, len(maps), figsize=(4 * len(maps), 3.6), squeeze=False)
@@ -94,7 +101,7 @@ if maps:
         fig.colorbar(shown, ax=ax)
         path = np.array(paths[method])
         ax.plot(path[:, 0], path[:, 1], "k-", lw=0.6)
-        ax.set_title(method + " seed 0: final value and path")
+        ax.set_title(method + " seed " + first + ": final value and path")
     fig.tight_layout()
     fig.savefig(os.path.join(out, "value_maps.png"), dpi=120)
 )py";
@@ -114,29 +121,15 @@ int Run() {
   const int steps = absl::GetFlag(FLAGS_steps), seeds = absl::GetFlag(FLAGS_seeds);
   if (steps < 1) return Fail(absl::StrCat("--steps: got ", steps, ", expected >= 1"));
   if (seeds < 1) return Fail(absl::StrCat("--seeds: got ", seeds, ", expected >= 1"));
-  if (absl::GetFlag(FLAGS_horizon) < 1) return Fail("--horizon: expected >= 1");
-  std::string out = absl::GetFlag(FLAGS_out);
-  if (out.empty()) out = "runs/exploration_" + task_name;
-  std::error_code error;
-  std::filesystem::create_directories(out, error);
-  if (error) return Fail("--out: cannot create " + out + ": " + error.message());
-  const std::string csv_path = out + "/coverage.csv";
-  std::ofstream csv(csv_path);
-  if (!csv) return Fail("--out: cannot write " + csv_path);
-  csv << "method,seed,step,coverage\n";
-  const std::string maps_path = out + "/value_maps.csv", paths_path = out + "/paths.csv";
-  std::ofstream maps(maps_path), paths(paths_path);
-  if (!maps || !paths) return Fail("--out: cannot write " + maps_path + " and " + paths_path);
-  maps << "method,seed,x,y,value\n";
-  paths << "method,seed,step,x,y\n";
-  const models::CoverageGrid& grid = *(*task)->coverage_grid();
-
+  // MPPI flags (planner/mppi_flags.h) left at their defaults take the
+  // point-mass preset's values; --horizon is POLO's (greedy's is 1) and
+  // --gamma discounts acting and targets alike.
   learner::PoloSettings settings = learner::PoloSettings::PointMass();
-  settings.acting.rollouts.horizon = absl::GetFlag(FLAGS_horizon);
+  absl::StatusOr<planner::MppiSettings> acting = planner::MppiSettingsFromFlags(settings.acting);
+  if (!acting.ok()) return Fail(std::string(acting.status().message()));
+  settings.acting = *acting;
+  settings.targets.rollouts.gamma = settings.acting.rollouts.gamma;
   settings.kappa = absl::GetFlag(FLAGS_kappa);
-  const double gamma = absl::GetFlag(FLAGS_gamma);
-  if (gamma < 0 || gamma > 1) return Fail(absl::StrCat("--gamma: got ", gamma, ", expected in (0, 1]"));
-  if (gamma > 0) settings.acting.rollouts.gamma = settings.targets.rollouts.gamma = gamma;
   if (absl::GetFlag(FLAGS_gradient_steps) < 0) return Fail("--gradient_steps: expected >= 0");
   if (absl::GetFlag(FLAGS_gradient_steps) > 0) {
     settings.gradient_steps = absl::GetFlag(FLAGS_gradient_steps);
@@ -155,24 +148,14 @@ int Run() {
   if (absl::GetFlag(FLAGS_prior_scale) > 0) {
     settings.ensemble.set_prior_scale(absl::GetFlag(FLAGS_prior_scale));
   }
-  if (absl::GetFlag(FLAGS_weight_decay) >= 0) {
-    settings.trainer.weight_decay = absl::GetFlag(FLAGS_weight_decay);
+  for (auto [flag, value] : {std::pair{"weight_decay", absl::GetFlag(FLAGS_weight_decay)},
+                             std::pair{"target_noise", absl::GetFlag(FLAGS_target_noise)}}) {
+    if (!(value >= 0 && std::isfinite(value))) {
+      return Fail(absl::StrCat("--", flag, ": got ", value, ", expected finite and >= 0"));
+    }
   }
-  if (absl::GetFlag(FLAGS_target_noise) >= 0) {
-    settings.trainer.target_noise = absl::GetFlag(FLAGS_target_noise);
-  }
-  const double temperature = absl::GetFlag(FLAGS_temperature);
-  if (temperature < 0) return Fail(absl::StrCat("--temperature: got ", temperature, ", expected > 0"));
-  if (temperature > 0) settings.acting.temperature = temperature;
-  const std::string temperature_mode = absl::GetFlag(FLAGS_temperature_mode);
-  if (temperature_mode == "absolute") {
-    settings.acting.temperature_mode = planner::TemperatureMode::kAbsolute;
-  } else if (temperature_mode == "normalized") {
-    settings.acting.temperature_mode = planner::TemperatureMode::kNormalized;
-  } else if (!temperature_mode.empty()) {
-    return Fail("--temperature_mode: got \"" + temperature_mode +
-                "\", expected absolute or normalized");
-  }
+  settings.trainer.weight_decay = absl::GetFlag(FLAGS_weight_decay);
+  settings.trainer.target_noise = absl::GetFlag(FLAGS_target_noise);
   std::vector<learner::ExplorationMethod> methods;
   for (absl::string_view name : absl::StrSplit(absl::GetFlag(FLAGS_methods), ',')) {
     bool known = false;
@@ -187,11 +170,31 @@ int Run() {
       return Fail(absl::StrCat("--methods: got \"", name, "\", expected polo, greedy or random"));
     }
   }
+  if (absl::Status status = learner::ValidatePoloSettings(settings); !status.ok()) {
+    return Fail(std::string(status.message()));
+  }
+  std::string out = absl::GetFlag(FLAGS_out);
+  if (out.empty()) out = "runs/exploration_" + task_name;
+  std::error_code error;
+  std::filesystem::create_directories(out, error);
+  if (error) return Fail("--out: cannot create " + out + ": " + error.message());
+  const std::string csv_path = out + "/coverage.csv";
+  std::ofstream csv(csv_path);
+  if (!csv) return Fail("--out: cannot write " + csv_path);
+  csv << "method,seed,step,coverage\n";
+  const std::string maps_path = out + "/value_maps.csv", paths_path = out + "/paths.csv";
+  std::ofstream maps(maps_path), paths(paths_path);
+  if (!maps || !paths) return Fail("--out: cannot write " + maps_path + " and " + paths_path);
+  maps << "method,seed,x,y,value\n";
+  paths << "method,seed,step,x,y\n";
+  const models::CoverageGrid& grid = *(*task)->coverage_grid();
+
   std::string summary = absl::StrCat("task=", task_name, " steps=", steps, " seeds=", seeds);
   for (auto method : methods) {
     const char* name = learner::ExplorationMethodName(method);
     double sum = 0, sum_squares = 0, seconds = 0;
-    for (int seed = 0; seed < seeds; ++seed) {
+    const uint64_t first_seed = settings.acting.seed;  // --seed.
+    for (uint64_t seed = first_seed; seed < first_seed + seeds; ++seed) {
       auto run = learner::RunExploration(**task, method, settings, steps, seed,
                                          absl::GetFlag(FLAGS_threads));
       if (!run.ok()) return Fail(std::string(run.status().message()));
@@ -202,18 +205,18 @@ int Run() {
         paths << name << "," << seed << "," << t << "," << run->path[2 * t] << ","
               << run->path[2 * t + 1] << "\n";
       }
-      const int side = grid.cells_per_side;
       for (size_t i = 0; i < run->value_map.size(); ++i) {
-        maps << name << "," << seed << ","
-             << grid.x_min + (i % side + 0.5) * (grid.x_max - grid.x_min) / side << ","
-             << grid.y_min + (i / side + 0.5) * (grid.y_max - grid.y_min) / side << ","
-             << run->value_map[i] << "\n";
+        double xy[2];
+        learner::CellCentre(grid, static_cast<int>(i), xy);
+        maps << name << "," << seed << "," << xy[0] << "," << xy[1] << "," << run->value_map[i]
+             << "\n";
       }
       const double final_coverage = run->coverage.back();
       sum += final_coverage;
       sum_squares += final_coverage * final_coverage;
       seconds += run->seconds_per_step;
-      std::printf("method=%s seed=%d coverage=%.4f ms_per_step=%.2f\n", name, seed,
+      std::printf("method=%s seed=%llu coverage=%.4f ms_per_step=%.2f\n", name,
+                  static_cast<unsigned long long>(seed),
                   final_coverage, 1000 * run->seconds_per_step);
       std::fflush(stdout);
     }

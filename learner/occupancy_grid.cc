@@ -4,6 +4,12 @@
 
 namespace polo::learner {
 
+void CellCentre(const models::CoverageGrid& grid, int cell, double xy[2]) {
+  const int n = grid.cells_per_side;
+  xy[0] = grid.x_min + (cell % n + 0.5) * (grid.x_max - grid.x_min) / n;
+  xy[1] = grid.y_min + (cell / n + 0.5) * (grid.y_max - grid.y_min) / n;
+}
+
 OccupancyGrid::OccupancyGrid(const models::CoverageGrid& grid)
     : grid_(grid), cells_(static_cast<size_t>(grid.cells_per_side) * grid.cells_per_side, 0) {}
 

@@ -12,6 +12,10 @@
 
 namespace polo::learner {
 
+// Centre (x, y) of cell `cell` of `grid`, cells row-major from (x_min,
+// y_min) with x fastest, as OccupancyGrid numbers them.
+void CellCentre(const models::CoverageGrid& grid, int cell, double xy[2]);
+
 class OccupancyGrid {
  public:
   explicit OccupancyGrid(const models::CoverageGrid& grid);

@@ -1,43 +1,56 @@
 #include "planner/mppi_flags.h"
 
+#include <optional>
 #include <string>
 
 #include "absl/flags/flag.h"
 #include "absl/strings/str_cat.h"
 
-ABSL_FLAG(int, horizon, 64, "MPPI planning horizon H (control steps)");
-ABSL_FLAG(int, rollouts, 120, "MPPI rollouts K per iteration");
-ABSL_FLAG(double, sigma, 0.2, "MPPI exploration noise standard deviation");
-ABSL_FLAG(double, noise_smoothing, 0.8,
-          "correlation rho in [0,1) of each step's noise with the previous step's");
-ABSL_FLAG(double, temperature, 0.1, "MPPI temperature lambda (> 0)");
-ABSL_FLAG(std::string, temperature_mode, "normalized",
+// Each flag is unset unless given; unset flags keep the preset's value (see
+// mppi_flags.h). The defaults named are MppiSettings' own.
+ABSL_FLAG(std::optional<int>, horizon, std::nullopt,
+          "MPPI planning horizon H in control steps (default 64; point-mass worlds 32)");
+ABSL_FLAG(std::optional<int>, rollouts, std::nullopt,
+          "MPPI rollouts K per iteration (default 120; point-mass worlds 64)");
+ABSL_FLAG(std::optional<double>, sigma, std::nullopt,
+          "MPPI exploration noise standard deviation (default 0.2; point-mass worlds 0.5)");
+ABSL_FLAG(std::optional<double>, noise_smoothing, std::nullopt,
+          "correlation rho in [0,1) of each step's noise with the previous step's "
+          "(default 0.8; point-mass worlds 0.9)");
+ABSL_FLAG(std::optional<double>, temperature, std::nullopt,
+          "MPPI temperature lambda > 0 (default 0.1 normalized; point-mass worlds 0.003 "
+          "absolute)");
+ABSL_FLAG(std::string, temperature_mode, "",
           "absolute: lambda divides raw returns; normalized: returns are first divided by "
-          "their range in the batch");
-ABSL_FLAG(double, gamma, 0.99, "discount factor in (0, 1]");
-ABSL_FLAG(int, iterations, 1, "MPPI iterations per control step");
+          "their range in the batch (default normalized; point-mass worlds absolute)");
+ABSL_FLAG(std::optional<double>, gamma, std::nullopt, "discount factor in (0, 1] (default 0.99)");
+ABSL_FLAG(std::optional<int>, iterations, std::nullopt,
+          "MPPI iterations per control step (default 1)");
 ABSL_FLAG(bool, value_only, false, "score rollouts by the terminal value alone (no rewards)");
-ABSL_FLAG(uint64_t, seed, 0, "random seed (noise streams, resets)");
+ABSL_FLAG(std::optional<uint64_t>, seed, std::nullopt, "random seed (noise streams, resets; default 0)");
 
 namespace polo::planner {
 
-absl::StatusOr<MppiSettings> MppiSettingsFromFlags() {
-  MppiSettings s;
-  s.rollouts.horizon = absl::GetFlag(FLAGS_horizon);
-  s.rollouts.num_rollouts = absl::GetFlag(FLAGS_rollouts);
-  s.rollouts.noise_sigma = absl::GetFlag(FLAGS_sigma);
-  s.rollouts.noise_smoothing = absl::GetFlag(FLAGS_noise_smoothing);
-  s.rollouts.gamma = absl::GetFlag(FLAGS_gamma);
-  s.rollouts.with_reward = !absl::GetFlag(FLAGS_value_only);
-  s.temperature = absl::GetFlag(FLAGS_temperature);
-  s.iterations = absl::GetFlag(FLAGS_iterations);
-  s.seed = absl::GetFlag(FLAGS_seed);
+absl::StatusOr<MppiSettings> MppiSettingsFromFlags(const MppiSettings& preset) {
+  MppiSettings s = preset;
+  auto set = [](auto& field, const auto& flag) {
+    if (const auto value = absl::GetFlag(flag); value.has_value()) field = *value;
+  };
+  set(s.rollouts.horizon, FLAGS_horizon);
+  set(s.rollouts.num_rollouts, FLAGS_rollouts);
+  set(s.rollouts.noise_sigma, FLAGS_sigma);
+  set(s.rollouts.noise_smoothing, FLAGS_noise_smoothing);
+  set(s.rollouts.gamma, FLAGS_gamma);
+  set(s.temperature, FLAGS_temperature);
+  set(s.iterations, FLAGS_iterations);
+  set(s.seed, FLAGS_seed);
+  if (absl::GetFlag(FLAGS_value_only)) s.rollouts.with_reward = false;
   const std::string mode = absl::GetFlag(FLAGS_temperature_mode);
   if (mode == "absolute") {
     s.temperature_mode = TemperatureMode::kAbsolute;
   } else if (mode == "normalized") {
     s.temperature_mode = TemperatureMode::kNormalized;
-  } else {
+  } else if (!mode.empty()) {
     return absl::InvalidArgumentError(absl::StrCat(
         "--temperature_mode: got \"", mode, "\", expected \"absolute\" or \"normalized\""));
   }
@@ -50,5 +63,7 @@ absl::StatusOr<MppiSettings> MppiSettingsFromFlags() {
   }
   return s;
 }
+
+absl::StatusOr<MppiSettings> MppiSettingsFromFlags() { return MppiSettingsFromFlags(MppiSettings()); }
 
 }  // namespace polo::planner

@@ -1,29 +1,39 @@
 // Command-line flags for MPPI settings, shared by every binary that plans
 // (//planner:mpc, //learner:exploration, //server:learner), so each setting
-// has one name and one default everywhere. Defaults are the paper's humanoid
-// settings (DESIGN.md sec. 4) except the temperature, see mppi.h.
+// has one name everywhere. A flag not given leaves the binary's preset alone:
+// MppiSettings' defaults (the paper's humanoid settings, DESIGN.md sec. 4,
+// except the temperature, see mppi.h) or, for the point-mass worlds,
+// learner::PoloSettings::PointMass().
 #ifndef POLO_PLANNER_MPPI_FLAGS_H_
 #define POLO_PLANNER_MPPI_FLAGS_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
 
 #include "absl/flags/declare.h"
 #include "absl/status/statusor.h"
 #include "planner/mppi.h"
 
-ABSL_DECLARE_FLAG(int, horizon);
-ABSL_DECLARE_FLAG(int, rollouts);
-ABSL_DECLARE_FLAG(double, sigma);
-ABSL_DECLARE_FLAG(double, noise_smoothing);
-ABSL_DECLARE_FLAG(double, temperature);
-ABSL_DECLARE_FLAG(std::string, temperature_mode);
-ABSL_DECLARE_FLAG(double, gamma);
-ABSL_DECLARE_FLAG(int, iterations);
+ABSL_DECLARE_FLAG(std::optional<int>, horizon);
+ABSL_DECLARE_FLAG(std::optional<int>, rollouts);
+ABSL_DECLARE_FLAG(std::optional<double>, sigma);
+ABSL_DECLARE_FLAG(std::optional<double>, noise_smoothing);
+ABSL_DECLARE_FLAG(std::optional<double>, temperature);
+ABSL_DECLARE_FLAG(std::string, temperature_mode);  // "" = the preset's.
+ABSL_DECLARE_FLAG(std::optional<double>, gamma);
+ABSL_DECLARE_FLAG(std::optional<int>, iterations);
 ABSL_DECLARE_FLAG(bool, value_only);
-ABSL_DECLARE_FLAG(uint64_t, seed);
+ABSL_DECLARE_FLAG(std::optional<uint64_t>, seed);
 
 namespace polo::planner {
 
-// Reads the flags above. Returns InvalidArgument naming the flag
-// ("--temperature: got 0, expected > 0") for any bad value.
+// `preset` with the flags above that were given on the command line applied
+// (so a binary can have other defaults, e.g. the point-mass worlds').
+// Returns InvalidArgument naming the flag ("--temperature: got 0, expected
+// > 0") for any bad value.
+absl::StatusOr<MppiSettings> MppiSettingsFromFlags(const MppiSettings& preset);
+// The same over MppiSettings' defaults.
 absl::StatusOr<MppiSettings> MppiSettingsFromFlags();
 
 }  // namespace polo::planner

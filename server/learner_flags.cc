@@ -1,12 +1,11 @@
 #include "server/learner_flags.h"
 
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
 
-#include "absl/flags/commandlineflag.h"
 #include "absl/flags/flag.h"
-#include "absl/flags/reflection.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
@@ -27,15 +26,20 @@ ABSL_FLAG(int, episode_length, 0, "agent steps per episode; 0 = the task's");
 ABSL_FLAG(int, update_every, 16, "Z: agent steps between updates");
 ABSL_FLAG(int, gradient_steps, 64, "G: Adam steps (one target job each) per update");
 ABSL_FLAG(int, minibatch_size, 32, "n: states per gradient step / target job");
-ABSL_FLAG(double, learning_rate, 1e-3, "Adam learning rate");
+ABSL_FLAG(std::optional<double>, learning_rate, std::nullopt,
+          "Adam learning rate (default 1e-3; point-mass worlds 1e-2)");
 ABSL_FLAG(double, target_noise, 0.0, "sigma of the noise added to targets (eq. 5)");
 ABSL_FLAG(double, weight_decay, 0.0, "coefficient of |theta|^2 (eq. 5, see learner/trainer.h)");
 ABSL_FLAG(int, ensemble_size, 6, "K: value ensemble members");
-ABSL_FLAG(std::string, hidden_sizes, "16,16", "hidden layer widths of each member");
+ABSL_FLAG(std::string, hidden_sizes, "",
+          "hidden layer widths of each member, e.g. 16,16 (default 16,16; point-mass worlds 32,32)");
 ABSL_FLAG(double, prior_scale, 1.0, "beta: weight of each member's frozen random prior");
-ABSL_FLAG(double, kappa, 1.0, "optimism of eq. 6 (0 = mean of the members)");
-ABSL_FLAG(int, target_horizon, 16, "N of the N-step targets (eq. 7)");
-ABSL_FLAG(int, target_rollouts, 64, "sampled rollouts per target round");
+ABSL_FLAG(std::optional<double>, kappa, std::nullopt,
+          "optimism of eq. 6, 0 = mean of the members (default 1; point-mass worlds 5)");
+ABSL_FLAG(std::optional<int>, target_horizon, std::nullopt,
+          "N of the N-step targets, eq. 7 (default 16; point-mass worlds 8)");
+ABSL_FLAG(std::optional<int>, target_rollouts, std::nullopt,
+          "sampled rollouts per target round (default 64; point-mass worlds 16)");
 ABSL_FLAG(int, target_iterations, 1, "MPPI rounds per target state");
 ABSL_FLAG(double, target_temperature, 0.05, "MPPI temperature of the target rounds");
 ABSL_FLAG(std::string, target_mode, "shared",
@@ -48,35 +52,21 @@ ABSL_FLAG(int64_t, min_replay_size, 0,
 namespace polo::server {
 namespace {
 
-// True if --name was left at its default value.
-bool AtDefault(const char* name) {
-  const absl::CommandLineFlag* flag = absl::FindCommandLineFlag(name);
-  return flag != nullptr && flag->CurrentValue() == flag->DefaultValue();
+// The point-mass worlds' learning settings that differ from
+// DefaultRunConfig()'s: learner::PoloSettings::PointMass(), measured with
+// //learner:exploration (the MPPI ones are applied by MppiSettingsFromFlags).
+void ApplyPointMassPresets(const learner::PoloSettings& p, polo::RunConfig* c) {
+  c->mutable_targets()->set_horizon(p.targets.rollouts.horizon);
+  c->mutable_targets()->set_num_rollouts(p.targets.rollouts.num_rollouts);
+  c->mutable_training()->set_learning_rate(p.trainer.learning_rate);
+  c->set_kappa(p.kappa);
+  *c->mutable_ensemble()->mutable_hidden_sizes() = p.ensemble.hidden_sizes();
 }
 
-// Point-mass presets for flags left at their defaults: the settings
-// //learner:exploration measured for the reward-free worlds
-// (learner::PoloSettings::PointMass(), the paper's H = 32) instead of the
-// humanoid's.
-void ApplyPointMassPresets(polo::RunConfig* c) {
-  const learner::PoloSettings p = learner::PoloSettings::PointMass();
-  polo::MppiConfig* m = c->mutable_mppi();
-  if (AtDefault("horizon")) m->set_horizon(p.acting.rollouts.horizon);
-  if (AtDefault("rollouts")) m->set_num_rollouts(p.acting.rollouts.num_rollouts);
-  if (AtDefault("sigma")) m->set_noise_sigma(p.acting.rollouts.noise_sigma);
-  if (AtDefault("noise_smoothing")) m->set_noise_smoothing(p.acting.rollouts.noise_smoothing);
-  if (AtDefault("temperature")) m->set_temperature(p.acting.temperature);
-  if (AtDefault("temperature_mode")) {
-    m->set_normalized_temperature(p.acting.temperature_mode ==
-                                  planner::TemperatureMode::kNormalized);
-  }
-  if (AtDefault("target_horizon")) c->mutable_targets()->set_horizon(p.targets.rollouts.horizon);
-  if (AtDefault("target_rollouts")) {
-    c->mutable_targets()->set_num_rollouts(p.targets.rollouts.num_rollouts);
-  }
-  if (AtDefault("learning_rate")) c->mutable_training()->set_learning_rate(p.trainer.learning_rate);
-  if (AtDefault("kappa")) c->set_kappa(p.kappa);
-  if (AtDefault("hidden_sizes")) *c->mutable_ensemble()->mutable_hidden_sizes() = p.ensemble.hidden_sizes();
+// Calls set(*value) where the optional flag was given.
+template <typename Flag, typename Setter>
+void SetIfGiven(const Flag& flag, Setter set) {
+  if (const auto value = absl::GetFlag(flag); value.has_value()) set(*value);
 }
 
 absl::Status Bad(const char* flag, const std::string& got, const char* expected) {
@@ -102,7 +92,12 @@ absl::StatusOr<polo::RunConfig> RunConfigFromFlags() {
   } else {
     return Bad("mode", mode, "sync or async");
   }
-  absl::StatusOr<planner::MppiSettings> mppi = planner::MppiSettingsFromFlags();
+  const bool point_mass = task.rfind("point_mass", 0) == 0;
+  const learner::PoloSettings point_mass_settings = learner::PoloSettings::PointMass();
+  if (point_mass) ApplyPointMassPresets(point_mass_settings, &c);
+  absl::StatusOr<planner::MppiSettings> mppi =
+      point_mass ? planner::MppiSettingsFromFlags(point_mass_settings.acting)
+                 : planner::MppiSettingsFromFlags();
   if (!mppi.ok()) return mppi.status();
   polo::MppiConfig* m = c.mutable_mppi();
   m->set_horizon(mppi->rollouts.horizon);
@@ -129,7 +124,7 @@ absl::StatusOr<polo::RunConfig> RunConfigFromFlags() {
   t->set_update_every(absl::GetFlag(FLAGS_update_every));
   t->set_gradient_steps(absl::GetFlag(FLAGS_gradient_steps));
   t->set_minibatch_size(absl::GetFlag(FLAGS_minibatch_size));
-  t->set_learning_rate(absl::GetFlag(FLAGS_learning_rate));
+  SetIfGiven(FLAGS_learning_rate, [t](double v) { t->set_learning_rate(v); });
   t->set_target_noise(absl::GetFlag(FLAGS_target_noise));
   t->set_weight_decay(absl::GetFlag(FLAGS_weight_decay));
   t->set_lease_ms(absl::GetFlag(FLAGS_lease_ms));
@@ -144,8 +139,8 @@ absl::StatusOr<polo::RunConfig> RunConfigFromFlags() {
 
   polo::EnsembleSpec* e = c.mutable_ensemble();
   e->set_ensemble_size(absl::GetFlag(FLAGS_ensemble_size));
-  e->clear_hidden_sizes();
   const std::string hidden = absl::GetFlag(FLAGS_hidden_sizes);
+  if (!hidden.empty()) e->clear_hidden_sizes();
   for (absl::string_view width : absl::StrSplit(hidden, ',', absl::SkipEmpty())) {
     int w = 0;
     if (!absl::SimpleAtoi(width, &w) || w < 1) {
@@ -154,11 +149,11 @@ absl::StatusOr<polo::RunConfig> RunConfigFromFlags() {
     e->add_hidden_sizes(w);
   }
   e->set_prior_scale(absl::GetFlag(FLAGS_prior_scale));
-  c.set_kappa(absl::GetFlag(FLAGS_kappa));
+  SetIfGiven(FLAGS_kappa, [&c](double v) { c.set_kappa(v); });
 
   polo::TargetConfig* tc = c.mutable_targets();
-  tc->set_horizon(absl::GetFlag(FLAGS_target_horizon));
-  tc->set_num_rollouts(absl::GetFlag(FLAGS_target_rollouts));
+  SetIfGiven(FLAGS_target_horizon, [tc](int v) { tc->set_horizon(v); });
+  SetIfGiven(FLAGS_target_rollouts, [tc](int v) { tc->set_num_rollouts(v); });
   tc->set_iterations(absl::GetFlag(FLAGS_target_iterations));
   tc->set_temperature(absl::GetFlag(FLAGS_target_temperature));
   const std::string target_mode = absl::GetFlag(FLAGS_target_mode);
@@ -166,7 +161,6 @@ absl::StatusOr<polo::RunConfig> RunConfigFromFlags() {
     return Bad("target_mode", target_mode, "shared or per_member");
   }
   tc->set_per_member(target_mode == "per_member");
-  if (task.rfind("point_mass", 0) == 0) ApplyPointMassPresets(&c);
   // Target rollouts sample like the actors'.
   tc->set_noise_sigma(m->noise_sigma());
   tc->set_noise_smoothing(m->noise_smoothing());
