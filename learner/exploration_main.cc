@@ -24,8 +24,8 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <optional>
 #include <string>
-#include <utility>
 #include <vector>
 
 #include "absl/flags/flag.h"
@@ -41,15 +41,20 @@
 ABSL_FLAG(std::string, task, "point_mass_maze", "point_mass_box or point_mass_maze");
 ABSL_FLAG(int, steps, 1000, "agent steps per run");
 ABSL_FLAG(int, seeds, 3, "seeds per method, from --seed on (the paper uses 10)");
-ABSL_FLAG(double, kappa, 5.0, "optimism kappa of eq. 6");
-ABSL_FLAG(double, prior_scale, 0, "beta, weight of the random prior nets (0: the default)");
-ABSL_FLAG(int, gradient_steps, 0, "G, Adam steps per update (0: the default)");
-ABSL_FLAG(double, learning_rate, 0, "Adam learning rate (0: the default)");
+// Learning flags: unset keeps learner::PoloSettings::PointMass()'s value.
+ABSL_FLAG(std::optional<double>, kappa, std::nullopt, "optimism kappa of eq. 6 (>= 0; preset 5)");
+ABSL_FLAG(std::optional<double>, prior_scale, std::nullopt,
+          "beta, weight of the random prior nets (>= 0; preset 1)");
+ABSL_FLAG(std::optional<int>, gradient_steps, std::nullopt,
+          "G, Adam steps per update (>= 0; preset 64)");
+ABSL_FLAG(std::optional<double>, learning_rate, std::nullopt, "Adam learning rate (> 0; preset 1e-2)");
 ABSL_FLAG(std::string, target_mode, "shared",
           "eq. 7 targets: shared (one set of rollouts for all members) or per_member");
 ABSL_FLAG(std::string, methods, "polo,greedy,random", "comma-separated methods to run");
-ABSL_FLAG(double, weight_decay, 0, "eq. 5 regulariser sigma^2/(lambda N) (>= 0)");
-ABSL_FLAG(double, target_noise, 0, "eq. 5 target noise sigma (>= 0)");
+ABSL_FLAG(std::optional<double>, weight_decay, std::nullopt,
+          "eq. 5 regulariser sigma^2/(lambda N) (>= 0; preset 0)");
+ABSL_FLAG(std::optional<double>, target_noise, std::nullopt,
+          "eq. 5 target noise sigma (>= 0; preset 0)");
 ABSL_FLAG(int, threads, 2, "rollout threads");
 ABSL_FLAG(std::string, out, "", "output folder (default runs/exploration_<task>)");
 
@@ -106,6 +111,21 @@ if maps:
     fig.savefig(os.path.join(out, "value_maps.png"), dpi=120)
 )py";
 
+// *field = the flag's value where it was given; InvalidArgument naming the
+// flag unless that value is finite and >= min.
+template <typename T>
+absl::Status SetIfGiven(const absl::Flag<std::optional<T>>& flag, const char* name, T min,
+                        T* field) {
+  const std::optional<T> value = absl::GetFlag(flag);
+  if (!value.has_value()) return absl::OkStatus();
+  if (!(*value >= min && std::isfinite(static_cast<double>(*value)))) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--", name, ": got ", *value, ", expected finite and >= ", min));
+  }
+  *field = *value;
+  return absl::OkStatus();
+}
+
 int Fail(const std::string& message) {
   std::fprintf(stderr, "exploration: %s\n", message.c_str());
   return 2;
@@ -129,33 +149,23 @@ int Run() {
   if (!acting.ok()) return Fail(std::string(acting.status().message()));
   settings.acting = *acting;
   settings.targets.rollouts.gamma = settings.acting.rollouts.gamma;
-  settings.kappa = absl::GetFlag(FLAGS_kappa);
-  if (absl::GetFlag(FLAGS_gradient_steps) < 0) return Fail("--gradient_steps: expected >= 0");
-  if (absl::GetFlag(FLAGS_gradient_steps) > 0) {
-    settings.gradient_steps = absl::GetFlag(FLAGS_gradient_steps);
+  double prior_scale = settings.ensemble.prior_scale();
+  for (const absl::Status& status :
+       {SetIfGiven(FLAGS_kappa, "kappa", 0.0, &settings.kappa),
+        SetIfGiven(FLAGS_prior_scale, "prior_scale", 0.0, &prior_scale),
+        SetIfGiven(FLAGS_gradient_steps, "gradient_steps", 0, &settings.gradient_steps),
+        SetIfGiven(FLAGS_learning_rate, "learning_rate", 0.0, &settings.trainer.learning_rate),
+        SetIfGiven(FLAGS_weight_decay, "weight_decay", 0.0, &settings.trainer.weight_decay),
+        SetIfGiven(FLAGS_target_noise, "target_noise", 0.0, &settings.trainer.target_noise)}) {
+    if (!status.ok()) return Fail(std::string(status.message()));
   }
-  if (absl::GetFlag(FLAGS_learning_rate) < 0) return Fail("--learning_rate: expected > 0");
-  if (absl::GetFlag(FLAGS_learning_rate) > 0) {
-    settings.trainer.learning_rate = absl::GetFlag(FLAGS_learning_rate);
-  }
+  settings.ensemble.set_prior_scale(prior_scale);
   const std::string target_mode = absl::GetFlag(FLAGS_target_mode);
   if (target_mode == "per_member") {
     settings.targets.mode = learner::TargetMode::kPerMember;
   } else if (target_mode != "shared") {
     return Fail("--target_mode: got \"" + target_mode + "\", expected shared or per_member");
   }
-  if (absl::GetFlag(FLAGS_prior_scale) < 0) return Fail("--prior_scale: expected >= 0");
-  if (absl::GetFlag(FLAGS_prior_scale) > 0) {
-    settings.ensemble.set_prior_scale(absl::GetFlag(FLAGS_prior_scale));
-  }
-  for (auto [flag, value] : {std::pair{"weight_decay", absl::GetFlag(FLAGS_weight_decay)},
-                             std::pair{"target_noise", absl::GetFlag(FLAGS_target_noise)}}) {
-    if (!(value >= 0 && std::isfinite(value))) {
-      return Fail(absl::StrCat("--", flag, ": got ", value, ", expected finite and >= 0"));
-    }
-  }
-  settings.trainer.weight_decay = absl::GetFlag(FLAGS_weight_decay);
-  settings.trainer.target_noise = absl::GetFlag(FLAGS_target_noise);
   std::vector<learner::ExplorationMethod> methods;
   for (absl::string_view name : absl::StrSplit(absl::GetFlag(FLAGS_methods), ',')) {
     bool known = false;
