@@ -20,6 +20,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/time/clock.h"
 #include "proto/polo.grpc.pb.h"
+#include "server/episode_record.h"
 #include "server/run_folder.h"
 #include "worker/learner_client.h"
 
@@ -67,6 +68,12 @@ void PrintProgress(const polo::Progress& p) {
   std::printf("agent steps       %llu  (%.1f/s)\n", u(p.agent_steps()), p.states_per_second());
   std::printf("episodes          %llu  last return %.4g  mean(10) %.4g\n", u(p.episodes()),
               p.last_episode_return(), p.mean_episode_return());
+  if (p.has_last_episode()) {
+    const polo::EpisodeRecord& e = p.last_episode();
+    std::printf("%s  (actor %s episode %llu, %llu states, at step %llu)\n",
+                polo::server::EpisodeSummary(e).c_str(), e.worker_id().c_str(),
+                u(e.worker_episode()), u(e.length()), u(e.agent_steps()));
+  }
   if (p.coverage() >= 0) std::printf("coverage          %.1f%%\n", 100 * p.coverage());
   for (int i = 0; i < p.metric_names_size() && i < p.metric_values_size(); ++i) {
     std::printf("%-17s %.4g\n", p.metric_names(i).c_str(), p.metric_values(i));
@@ -80,6 +87,8 @@ void PrintProgress(const polo::Progress& p) {
   std::printf("jobs              queued %llu  leased %llu  reassigned %llu  late dropped %llu\n",
               u(p.jobs_queued()), u(p.jobs_leased()), u(p.jobs_reassigned()),
               u(p.late_results_dropped()));
+  std::printf("cpu               %.0f%% (last ~10 s)  %.0f%% (since start)\n",
+              100 * p.cpu_utilisation(), 100 * p.cpu_utilisation_total());
   std::printf("uptime            %.0fs\n", p.uptime_s());
 }
 

@@ -3,9 +3,12 @@
 #include "server/learner_core.h"
 
 #include <algorithm>
+#include <optional>
 #include <sstream>
 #include <utility>
+#include <vector>
 
+#include "absl/base/internal/raw_logging.h"
 #include "absl/strings/str_cat.h"
 #include "learner/trainer.h"
 #include "learner/validation.h"
@@ -96,7 +99,7 @@ absl::Status LearnerCore::Initialise() {
   scheduler_ = std::make_unique<TargetScheduler>(
       absl::Milliseconds(config.training().lease_ms()), config.ensemble().ensemble_size(),
       static_cast<uint64_t>(absl::ToUnixMicros(started_)));
-  progress_ = std::make_unique<ProgressTracker>(task_.get());
+  progress_ = std::make_unique<ProgressTracker>(task_.get(), started_);
   rng_.seed(config.seed() ^ 0x5eed5eed5eedULL);
 
   if (checkpoint) {
@@ -251,7 +254,7 @@ absl::StatusOr<polo::ExperienceAck> LearnerCore::SubmitExperience(
     if (absl::Status s = ValidateState(batch.states(i), i); !s.ok()) return s;
   }
   const absl::Time now = absl::Now();
-  absl::MutexLock lock(&mu_);
+  absl::ReleasableMutexLock lock(&mu_);
   absl::StatusOr<WorkerRecord*> found = registry_.Touch(batch.worker_id(), now);
   if (!found.ok()) return found.status();
   WorkerRecord* worker = *found;
@@ -278,6 +281,7 @@ absl::StatusOr<polo::ExperienceAck> LearnerCore::SubmitExperience(
   if (config.total_steps() > 0) {
     take = std::min<uint64_t>(take, config.total_steps() - std::min(agent_steps_, config.total_steps()));
   }
+  bool episodes_ended = false;
   for (uint64_t j = skip; j < skip + take; ++j) {
     const polo::VisitedState& state = batch.states(static_cast<int>(j));
     learner::ReplayEntry entry;
@@ -286,7 +290,12 @@ absl::StatusOr<polo::ExperienceAck> LearnerCore::SubmitExperience(
     entry.provenance = {worker->id, state.episode(), state.step(), state.weights_version()};
     // Validated above; Add cannot fail on sizes or values.
     if (absl::Status s = buffer_->Add(std::move(entry)); !s.ok()) return s;
-    progress_->AddState(worker->id, state);
+    std::optional<polo::EpisodeRecord> finished =
+        progress_->AddState(worker->id, state, agent_steps_ + (j - skip) + 1, now);
+    if (finished && run_folder_ != nullptr) {
+      pending_episodes_.push_back(*std::move(finished));
+      episodes_ended = true;
+    }
   }
   duplicates_ += skip;
   worker->next_sequence += take;
@@ -311,7 +320,23 @@ absl::StatusOr<polo::ExperienceAck> LearnerCore::SubmitExperience(
   ack.set_acting_paused(paused_);
   ack.set_weights_version(latest_version);
   ack.set_run_complete(config.total_steps() > 0 && agent_steps_ >= config.total_steps());
+  lock.Release();
+  if (episodes_ended) WritePendingEpisodes();
   return ack;
+}
+
+void LearnerCore::WritePendingEpisodes() {
+  absl::MutexLock file_lock(&episodes_file_mu_);
+  std::vector<polo::EpisodeRecord> records;
+  {
+    absl::MutexLock lock(&mu_);
+    records.swap(pending_episodes_);
+  }
+  for (const polo::EpisodeRecord& record : records) {
+    if (absl::Status s = run_folder_->AppendEpisode(record); !s.ok()) {
+      ABSL_RAW_LOG(WARNING, "%s", s.ToString().c_str());
+    }
+  }
 }
 
 absl::StatusOr<polo::ActingState> LearnerCore::WaitForActing(

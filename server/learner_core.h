@@ -37,6 +37,7 @@
 #include <random>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "absl/base/thread_annotations.h"
 #include "absl/status/status.h"
@@ -61,8 +62,8 @@ namespace polo::server {
 struct LearnerOptions {
   // Completed (CompleteRunConfig) and valid for its task; Create checks.
   polo::RunConfig config;
-  // Run folder for config.json, metrics.jsonl and checkpoints; "" = none
-  // (no checkpoints, no metrics files).
+  // Run folder for config.json, metrics.jsonl, episodes.jsonl and
+  // checkpoints; "" = none (no checkpoints, no metrics files).
   std::string run_dir;
   // Continue from the latest checkpoint in run_dir (NotFound if none).
   bool resume = false;
@@ -137,6 +138,9 @@ class LearnerCore {
   absl::Status PublishWeights();
   absl::StatusOr<std::string> WriteCheckpointNow() ABSL_LOCKS_EXCLUDED(mu_);
   void AppendMetrics() ABSL_LOCKS_EXCLUDED(mu_);
+  // Appends every pending episode record to episodes.jsonl, in episode
+  // order, holding mu_ only to take them.
+  void WritePendingEpisodes() ABSL_LOCKS_EXCLUDED(mu_, episodes_file_mu_);
 
   LearnerOptions options_;
   std::unique_ptr<models::Task> task_;
@@ -166,6 +170,11 @@ class LearnerCore {
   std::mt19937_64 rng_ ABSL_GUARDED_BY(mu_);
   WorkerRegistry registry_ ABSL_GUARDED_BY(mu_);
   std::unique_ptr<ProgressTracker> progress_ ABSL_GUARDED_BY(mu_);
+  // Finished episodes not yet in episodes.jsonl (only with a run folder),
+  // oldest first. Taken and written under episodes_file_mu_, so lines land
+  // in episode order although the file is written outside mu_.
+  std::vector<polo::EpisodeRecord> pending_episodes_ ABSL_GUARDED_BY(mu_);
+  absl::Mutex episodes_file_mu_ ABSL_ACQUIRED_BEFORE(mu_);
   // Checkpoint requests: generation asked for and written.
   uint64_t checkpoint_requested_ ABSL_GUARDED_BY(mu_) = 0;
   uint64_t checkpoint_written_ ABSL_GUARDED_BY(mu_) = 0;

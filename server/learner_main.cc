@@ -19,6 +19,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/time/clock.h"
+#include "server/episode_record.h"
 #include "server/learner_core.h"
 #include "server/learner_flags.h"
 #include "server/learner_service.h"
@@ -34,7 +35,7 @@ ABSL_FLAG(int, target_workers, 1, "in-process target workers (0 = remote only)")
 ABSL_FLAG(int, actor_threads, 1, "rollout threads per in-process actor");
 ABSL_FLAG(int, target_threads, 1, "rollout threads per in-process target worker");
 ABSL_FLAG(std::string, run_dir, "",
-          "run folder (config.json, metrics.jsonl, checkpoints/); default "
+          "run folder (config.json, metrics.jsonl, episodes.jsonl, checkpoints/); default "
           "/tmp/polo_runs/<task>-<time>");
 ABSL_FLAG(bool, resume, false, "continue from the latest checkpoint in --run_dir");
 ABSL_FLAG(int64_t, checkpoint_every_s, 60, "seconds between periodic checkpoints");
@@ -53,6 +54,10 @@ std::string ProgressLine(const polo::Progress& p, int workers) {
       p.agent_steps(), p.episodes(), p.updates(), p.weights_version(), p.value_loss(),
       p.replay_size(), p.states_per_second(), p.targets_per_second(), workers);
   if (p.coverage() >= 0) absl::StrAppendFormat(&line, "  coverage %.1f%%", 100 * p.coverage());
+  absl::StrAppendFormat(&line, "  cpu %.0f%%", 100 * p.cpu_utilisation());
+  if (p.has_last_episode()) {
+    absl::StrAppend(&line, "  ", polo::server::EpisodeSummary(p.last_episode()));
+  }
   return line;
 }
 

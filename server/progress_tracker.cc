@@ -1,31 +1,67 @@
 #include "server/progress_tracker.h"
 
+#include <sys/resource.h>
+
 #include <algorithm>
 #include <cmath>
+#include <limits>
+#include <thread>
 
 #include "models/physics_state.h"
 
 namespace polo::server {
 
-ProgressTracker::ProgressTracker(const models::Task* task)
-    : task_(task), data_(mj_makeData(task->model())) {
+// --- CpuMeter ---
+
+double CpuMeter::ProcessCpuSeconds() {
+  rusage usage{};
+  if (getrusage(RUSAGE_SELF, &usage) != 0) return 0.0;
+  auto seconds = [](const timeval& t) { return t.tv_sec + 1e-6 * t.tv_usec; };
+  return seconds(usage.ru_utime) + seconds(usage.ru_stime);
+}
+
+CpuMeter::CpuMeter(absl::Time start)
+    : CpuMeter(&CpuMeter::ProcessCpuSeconds,
+               std::max(1, static_cast<int>(std::thread::hardware_concurrency())), start) {}
+
+CpuMeter::CpuMeter(std::function<double()> cpu_seconds, int cores, absl::Time start)
+    : cpu_seconds_(std::move(cpu_seconds)),
+      cores_(std::max(1, cores)),
+      start_(start),
+      start_cpu_(cpu_seconds_()) {
+  samples_.emplace_back(start_, start_cpu_);
+}
+
+CpuMeter::Reading CpuMeter::Read(absl::Time now) {
+  const double cpu = cpu_seconds_();
+  auto utilisation = [&](absl::Time from, double from_cpu) {
+    const double seconds = absl::ToDoubleSeconds(now - from);
+    return seconds > 0 ? (cpu - from_cpu) / (seconds * cores_) : 0.0;
+  };
+  Reading reading;
+  reading.total = utilisation(start_, start_cpu_);
+  absl::MutexLock lock(&mu_);
+  if (now - samples_.back().first >= absl::Seconds(1)) samples_.emplace_back(now, cpu);
+  while (samples_.size() >= 2 && samples_[1].first <= now - absl::Seconds(10)) {
+    samples_.pop_front();
+  }
+  reading.window = utilisation(samples_.front().first, samples_.front().second);
+  return reading;
+}
+
+// --- ProgressTracker ---
+
+ProgressTracker::ProgressTracker(const models::Task* task, absl::Time started)
+    : task_(task), started_(started), data_(mj_makeData(task->model())), cpu_(started) {
   if (const models::CoverageGrid* grid = task->coverage_grid()) {
     visited_cells_.assign(static_cast<size_t>(grid->cells_per_side) * grid->cells_per_side, 0);
   }
+  const std::vector<std::string>& names = task->metric_names();
+  const auto it = std::find(names.begin(), names.end(), "root_height");
+  if (it != names.end()) root_height_index_ = static_cast<int>(it - names.begin());
 }
 
-void ProgressTracker::AddState(const std::string& worker_id, const polo::VisitedState& state) {
-  double& open = open_returns_[worker_id];
-  open += state.reward();
-  if (state.episode_end()) {
-    ++episodes_;
-    returns_.push_back(open);
-    while (returns_.size() > 10) returns_.pop_front();
-    open = 0.0;
-  }
-  metrics_.emplace_back(state.metrics().begin(), state.metrics().end());
-  while (metrics_.size() > 100) metrics_.pop_front();
-
+void ProgressTracker::MarkCell(const polo::VisitedState& state) {
   const models::CoverageGrid* grid = task_->coverage_grid();
   if (grid == nullptr) return;
   const mjModel* m = task_->model();
@@ -38,6 +74,65 @@ void ProgressTracker::AddState(const std::string& worker_id, const polo::Visited
   const int cy = static_cast<int>(std::floor((xy[1] - grid->y_min) / (grid->y_max - grid->y_min) * n));
   if (cx < 0 || cy < 0 || cx >= n || cy >= n) return;
   visited_cells_[static_cast<size_t>(cy) * n + cx] = 1;
+}
+
+std::optional<polo::EpisodeRecord> ProgressTracker::AddState(const std::string& worker_id,
+                                                             const polo::VisitedState& state,
+                                                             uint64_t agent_steps,
+                                                             absl::Time now) {
+  MarkCell(state);
+  metrics_.emplace_back(state.metrics().begin(), state.metrics().end());
+  while (metrics_.size() > 100) metrics_.pop_front();
+
+  const size_t num_metrics = task_->metric_names().size();
+  OpenEpisode& open = open_[worker_id];
+  if (open.length > 0 && open.worker_episode != state.episode()) open = OpenEpisode();
+  if (open.length == 0) {
+    open.worker_episode = state.episode();
+    open.metric_sums.assign(num_metrics, 0.0);
+    open.metric_max.assign(num_metrics, -std::numeric_limits<double>::infinity());
+    open.metric_last.assign(num_metrics, 0.0);
+  }
+  ++open.length;
+  open.reward_sum += state.reward();
+  for (size_t j = 0; j < num_metrics; ++j) {
+    const double v = static_cast<int>(j) < state.metrics_size() ? state.metrics(j) : 0.0;
+    open.metric_sums[j] += v;
+    open.metric_max[j] = std::max(open.metric_max[j], v);
+    open.metric_last[j] = v;
+  }
+  if (root_height_index_ >= 0 && root_height_index_ < state.metrics_size() &&
+      state.metrics(root_height_index_) > kStandingHeight) {
+    ++open.standing;
+  }
+  if (!state.episode_end()) return std::nullopt;
+
+  ++episodes_;
+  returns_.push_back(open.reward_sum);
+  while (returns_.size() > 10) returns_.pop_front();
+  polo::EpisodeRecord r;
+  r.set_episode(episodes_);
+  r.set_agent_steps(agent_steps);
+  r.set_worker_id(worker_id);
+  r.set_worker_episode(state.episode());
+  r.set_length(open.length);
+  r.set_return_(open.reward_sum);
+  r.set_mean_reward(open.reward_sum / open.length);
+  r.set_weights_version(state.weights_version());
+  r.set_wall_s(absl::ToDoubleSeconds(now - started_));
+  for (size_t j = 0; j < num_metrics; ++j) {
+    r.add_metric_names(task_->metric_names()[j]);
+    r.add_final_metrics(open.metric_last[j]);
+    r.add_mean_metrics(open.metric_sums[j] / open.length);
+    r.add_max_metrics(open.metric_max[j]);
+  }
+  if (root_height_index_ >= 0) {
+    r.set_frac_standing(static_cast<double>(open.standing) / open.length);
+  }
+  if (task_->coverage_grid() != nullptr) r.set_coverage(coverage());
+  open_.erase(worker_id);
+  last_episode_ = r;
+  return r;
 }
 
 void ProgressTracker::Sample(std::deque<std::pair<absl::Time, uint64_t>>* samples, uint64_t total,
@@ -82,6 +177,7 @@ void ProgressTracker::Fill(absl::Time now, polo::Progress* p) const {
     for (double r : returns_) sum += r;
     p->set_mean_episode_return(sum / returns_.size());
   }
+  if (last_episode_) *p->mutable_last_episode() = *last_episode_;
   const std::vector<std::string>& names = task_->metric_names();
   for (size_t j = 0; j < names.size(); ++j) {
     p->add_metric_names(names[j]);
@@ -93,6 +189,9 @@ void ProgressTracker::Fill(absl::Time now, polo::Progress* p) const {
   p->set_targets_computed(targets_);
   p->set_states_per_second(Rate(state_samples_, states_, now));
   p->set_targets_per_second(Rate(target_samples_, targets_, now));
+  const CpuMeter::Reading cpu = cpu_.Read(now);
+  p->set_cpu_utilisation(cpu.window);
+  p->set_cpu_utilisation_total(cpu.total);
 }
 
 void ProgressTracker::Save(polo::ProgressSnapshot* s) const {
@@ -101,6 +200,19 @@ void ProgressTracker::Save(polo::ProgressSnapshot* s) const {
   for (double r : returns_) s->add_recent_returns(r);
   s->set_visited_cells(std::string(visited_cells_.begin(), visited_cells_.end()));
   s->set_targets_computed(targets_);
+  s->clear_open_episodes();
+  for (const auto& [id, open] : open_) {
+    if (open.length == 0) continue;
+    polo::OpenEpisodeSnapshot& o = (*s->mutable_open_episodes())[id];
+    o.set_worker_episode(open.worker_episode);
+    o.set_length(open.length);
+    o.set_reward_sum(open.reward_sum);
+    o.mutable_metric_sums()->Add(open.metric_sums.begin(), open.metric_sums.end());
+    o.mutable_metric_max()->Add(open.metric_max.begin(), open.metric_max.end());
+    o.mutable_metric_last()->Add(open.metric_last.begin(), open.metric_last.end());
+    o.set_standing(open.standing);
+  }
+  s->set_last_episode(last_episode_ ? last_episode_->SerializeAsString() : std::string());
 }
 
 void ProgressTracker::Restore(const polo::ProgressSnapshot& s) {
@@ -110,6 +222,25 @@ void ProgressTracker::Restore(const polo::ProgressSnapshot& s) {
     visited_cells_.assign(s.visited_cells().begin(), s.visited_cells().end());
   }
   targets_ = s.targets_computed();
+  open_.clear();
+  const int num_metrics = static_cast<int>(task_->metric_names().size());
+  for (const auto& [id, o] : s.open_episodes()) {
+    if (o.length() == 0 || o.metric_sums_size() != num_metrics ||
+        o.metric_max_size() != num_metrics || o.metric_last_size() != num_metrics) {
+      continue;
+    }
+    OpenEpisode& open = open_[id];
+    open.worker_episode = o.worker_episode();
+    open.length = o.length();
+    open.reward_sum = o.reward_sum();
+    open.metric_sums.assign(o.metric_sums().begin(), o.metric_sums().end());
+    open.metric_max.assign(o.metric_max().begin(), o.metric_max().end());
+    open.metric_last.assign(o.metric_last().begin(), o.metric_last().end());
+    open.standing = o.standing();
+  }
+  last_episode_.reset();
+  polo::EpisodeRecord last;
+  if (!s.last_episode().empty() && last.ParseFromString(s.last_episode())) last_episode_ = last;
 }
 
 }  // namespace polo::server

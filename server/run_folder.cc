@@ -8,6 +8,7 @@
 #include "absl/time/clock.h"
 #include "google/protobuf/util/json_util.h"
 #include "learner/atomic_file.h"
+#include "server/episode_record.h"
 
 namespace polo::server {
 
@@ -30,15 +31,23 @@ absl::StatusOr<std::unique_ptr<RunFolder>> RunFolder::Create(
       !s.ok()) {
     return s;
   }
-  const std::string path = dir + "/metrics.jsonl";
-  std::FILE* f = std::fopen(path.c_str(), "a");
-  if (f == nullptr) return absl::InternalError(absl::StrCat("opening ", path, " for appending"));
-  return std::unique_ptr<RunFolder>(new RunFolder(dir, f));
+  std::FILE* files[2] = {nullptr, nullptr};
+  const char* names[2] = {"/metrics.jsonl", "/episodes.jsonl"};
+  for (int i = 0; i < 2; ++i) {
+    const std::string path = dir + names[i];
+    files[i] = std::fopen(path.c_str(), "a");
+    if (files[i] == nullptr) {
+      if (i > 0) std::fclose(files[0]);
+      return absl::InternalError(absl::StrCat("opening ", path, " for appending"));
+    }
+  }
+  return std::unique_ptr<RunFolder>(new RunFolder(dir, files[0], files[1]));
 }
 
 RunFolder::~RunFolder() {
   absl::MutexLock lock(&mu_);
   std::fclose(metrics_);
+  std::fclose(episodes_);
 }
 
 absl::Status RunFolder::AppendMetrics(const google::protobuf::Message& message) {
@@ -49,6 +58,15 @@ absl::Status RunFolder::AppendMetrics(const google::protobuf::Message& message) 
   absl::MutexLock lock(&mu_);
   if (std::fputs((json + "\n").c_str(), metrics_) < 0 || std::fflush(metrics_) != 0) {
     return absl::InternalError(absl::StrCat("appending to ", dir_, "/metrics.jsonl"));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status RunFolder::AppendEpisode(const polo::EpisodeRecord& record) {
+  const std::string line = EpisodeJsonLine(record, absl::ToUnixMillis(absl::Now())) + "\n";
+  absl::MutexLock lock(&mu_);
+  if (std::fputs(line.c_str(), episodes_) < 0 || std::fflush(episodes_) != 0) {
+    return absl::InternalError(absl::StrCat("appending to ", dir_, "/episodes.jsonl"));
   }
   return absl::OkStatus();
 }

@@ -1,6 +1,7 @@
 // A run's folder on disk: config.json (the RunConfig, written once),
-// metrics.jsonl (one JSON object per update, appended and flushed) and
-// checkpoints/ (checkpoint.h).
+// metrics.jsonl (one JSON object per update, appended and flushed),
+// episodes.jsonl (one JSON object per completed episode, appended and
+// flushed; episode_record.h) and checkpoints/ (checkpoint.h).
 //
 // Thread-safe (an internal mutex serialises appends).
 #ifndef POLO_SERVER_RUN_FOLDER_H_
@@ -15,13 +16,15 @@
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "google/protobuf/message.h"
+#include "proto/polo.pb.h"
 
 namespace polo::server {
 
 class RunFolder {
  public:
   // Creates `dir` (and parents) if needed, writes config.json atomically
-  // and opens metrics.jsonl for appending. Errors name the path.
+  // and opens metrics.jsonl and episodes.jsonl for appending. Errors name
+  // the path.
   static absl::StatusOr<std::unique_ptr<RunFolder>> Create(const std::string& dir,
                                                            const google::protobuf::Message& config);
   ~RunFolder();
@@ -32,11 +35,17 @@ class RunFolder {
   // "unix_ms" prefix field, and flushes.
   absl::Status AppendMetrics(const google::protobuf::Message& message) ABSL_LOCKS_EXCLUDED(mu_);
 
+  // Appends `record` to episodes.jsonl as one flat line
+  // (EpisodeJsonLine, with "unix_ms" = now), and flushes.
+  absl::Status AppendEpisode(const polo::EpisodeRecord& record) ABSL_LOCKS_EXCLUDED(mu_);
+
  private:
-  RunFolder(std::string dir, std::FILE* metrics) : dir_(std::move(dir)), metrics_(metrics) {}
+  RunFolder(std::string dir, std::FILE* metrics, std::FILE* episodes)
+      : dir_(std::move(dir)), metrics_(metrics), episodes_(episodes) {}
   const std::string dir_;
   absl::Mutex mu_;
   std::FILE* metrics_ ABSL_GUARDED_BY(mu_);
+  std::FILE* episodes_ ABSL_GUARDED_BY(mu_);
 };
 
 // The message as single-line JSON with proto field names.

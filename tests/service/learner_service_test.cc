@@ -8,8 +8,10 @@
 #include <cmath>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <limits>
 #include <string>
+#include <vector>
 
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "grpc/reflection/v1alpha/reflection.grpc.pb.h"
@@ -403,6 +405,37 @@ TEST_F(LearnerServiceTest, AnUpdateAbandonedOnStopIsRunAfterResume) {
   ASSERT_TRUE(stub_->WaitForActing(Context(absl::Seconds(15)).get(), wait, &acting).ok());
   EXPECT_FALSE(acting.acting_paused());
   EXPECT_EQ(Progress().updates(), 1u);
+}
+
+TEST_F(LearnerServiceTest, AnEpisodeEndAppendsALineToEpisodesJsonlAndShowsInProgress) {
+  const std::string run_dir = std::string(std::getenv("TEST_TMPDIR")) + "/episodes_run";
+  std::filesystem::remove_all(run_dir);
+  StartLearner(SmallConfig(polo::ASYNCHRONOUS), run_dir);
+  polo::RegisterResponse actor = RegisterWorker(polo::ACTOR);
+  polo::ExperienceBatch batch;
+  batch.set_worker_id(actor.worker_id());
+  for (int i = 0; i < 3; ++i) *batch.add_states() = State(actor.config(), i, /*episode_end=*/i == 2);
+  polo::ExperienceAck ack;
+  ASSERT_TRUE(stub_->SubmitExperience(Context().get(), batch, &ack).ok());
+  ASSERT_EQ(ack.accepted(), 3u);
+  const polo::Progress progress = Progress();
+  EXPECT_EQ(progress.episodes(), 1u);
+  ASSERT_TRUE(progress.has_last_episode());
+  EXPECT_EQ(progress.last_episode().episode(), 1u);
+  EXPECT_EQ(progress.last_episode().length(), 3u);
+  EXPECT_EQ(progress.last_episode().agent_steps(), 3u);
+  EXPECT_TRUE(progress.last_episode().has_coverage());
+  EXPECT_GE(progress.cpu_utilisation_total(), 0.0);
+  // Written before the ack returned.
+  std::ifstream in(run_dir + "/episodes.jsonl");
+  std::vector<std::string> lines;
+  for (std::string line; std::getline(in, line);) lines.push_back(line);
+  ASSERT_EQ(lines.size(), 1u);
+  EXPECT_NE(lines[0].find(",\"episode\":1,"), std::string::npos) << lines[0];
+  EXPECT_NE(lines[0].find("\"worker_id\":\"" + actor.worker_id() + "\""), std::string::npos)
+      << lines[0];
+  EXPECT_NE(lines[0].find(",\"length\":3,"), std::string::npos) << lines[0];
+  EXPECT_NE(lines[0].find(",\"coverage\":"), std::string::npos) << lines[0];
 }
 
 TEST_F(LearnerServiceTest, CheckpointWithoutARunFolderIsFailedPrecondition) {
