@@ -34,6 +34,7 @@ absl::StatusOr<std::unique_ptr<EigenEnsemble>> EigenEnsemble::Create(
   ensemble->version_ = weights.version();
   ensemble->relu_ = spec.activation() == polo::EnsembleSpec::RELU;
   ensemble->prior_scale_ = spec.prior_scale();
+  ensemble->value_scale_ = ValueScale(spec);
   const int nf = spec.num_features();
   const int k_members = spec.ensemble_size();
   ensemble->offset_ = Eigen::Map<const Eigen::VectorXd>(weights.normalisation().offset().data(), nf);
@@ -83,8 +84,9 @@ void EigenEnsemble::EvaluateMembers(const double* features, int batch, double* v
   const int k_members = ensemble_size_;
   for (int i = 0; i < batch; ++i) {
     for (int k = 0; k < k_members; ++k) {
-      values[i * k_members + k] = static_cast<double>(out(k, i)) +
-                                  prior_scale_ * static_cast<double>(out(k_members + k, i));
+      values[i * k_members + k] =
+          value_scale_ * (static_cast<double>(out(k, i)) +
+                          prior_scale_ * static_cast<double>(out(k_members + k, i)));
     }
   }
 }

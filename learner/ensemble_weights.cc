@@ -73,6 +73,10 @@ absl::Status ValidateEnsembleSpec(const polo::EnsembleSpec& spec) {
     return absl::InvalidArgumentError(absl::StrCat(
         "spec.prior_scale: is ", spec.prior_scale(), ", expected finite and >= 0"));
   }
+  if (spec.has_value_scale() && !(std::isfinite(spec.value_scale()) && spec.value_scale() > 0)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "spec.value_scale: is ", spec.value_scale(), ", expected finite and > 0"));
+  }
   return absl::OkStatus();
 }
 

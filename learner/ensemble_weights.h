@@ -19,6 +19,11 @@ namespace polo::learner {
 // that a hostile message cannot ask for absurd allocations.
 absl::Status ValidateEnsembleSpec(const polo::EnsembleSpec& spec);
 
+// spec.value_scale, or 1 where it is absent (proto/ensemble.proto).
+inline double ValueScale(const polo::EnsembleSpec& spec) {
+  return spec.has_value_scale() ? spec.value_scale() : 1.0;
+}
+
 // Returns InvalidArgument naming the offending field unless `weights` is
 // usable as is: a valid spec; normalisation offset and scale with
 // num_features finite values each (scale may be any finite value); exactly

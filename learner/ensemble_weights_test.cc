@@ -86,6 +86,16 @@ TEST(EnsembleWeightsTest, RejectsBadSpecNamingTheField) {
   weights.mutable_spec()->set_prior_scale(-1);
   EXPECT_EQ(ValidateEnsembleWeights(weights).message(),
             "spec.prior_scale: is -1, expected finite and >= 0");
+  for (double bad : {0.0, -2.0, std::numeric_limits<double>::infinity()}) {
+    weights = ThreeByTwoLayer();
+    weights.mutable_spec()->set_value_scale(bad);
+    EXPECT_NE(ValidateEnsembleWeights(weights).message().find("spec.value_scale: is "),
+              std::string::npos)
+        << bad;
+  }
+  weights = ThreeByTwoLayer();
+  weights.mutable_spec()->set_value_scale(100.0);
+  EXPECT_TRUE(ValidateEnsembleWeights(weights).ok());
 }
 
 TEST(EnsembleWeightsTest, SaveThenLoadReturnsIdenticalWeights) {

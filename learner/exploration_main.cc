@@ -37,6 +37,7 @@
 #include "learner/polo_loop.h"
 #include "models/registry.h"
 #include "planner/mppi_flags.h"
+#include "planner/thread_pool.h"
 
 ABSL_FLAG(std::string, task, "point_mass_maze", "point_mass_box or point_mass_maze");
 ABSL_FLAG(int, steps, 1000, "agent steps per run");
@@ -55,7 +56,8 @@ ABSL_FLAG(std::optional<double>, weight_decay, std::nullopt,
           "eq. 5 regulariser sigma^2/(lambda N) (>= 0; preset 0)");
 ABSL_FLAG(std::optional<double>, target_noise, std::nullopt,
           "eq. 5 target noise sigma (>= 0; preset 0)");
-ABSL_FLAG(int, threads, 2, "rollout threads");
+ABSL_FLAG(int, threads, polo::planner::HardwareThreads(),
+          "rollout threads (default: this machine's cores)");
 ABSL_FLAG(std::string, out, "", "output folder (default runs/exploration_<task>)");
 
 namespace polo {

@@ -1,5 +1,6 @@
 #include "learner/replay_buffer.h"
 
+#include <cmath>
 #include <random>
 #include <utility>
 
@@ -14,6 +15,7 @@ polo::ReplayEntry EntryToProto(const ReplayEntry& entry) {
   polo::ReplayEntry proto;
   proto.mutable_physics_state()->Add(entry.physics_state.begin(), entry.physics_state.end());
   proto.mutable_features()->Add(entry.features.begin(), entry.features.end());
+  proto.mutable_plan()->Add(entry.plan.begin(), entry.plan.end());
   polo::Provenance* provenance = proto.mutable_provenance();
   provenance->set_worker_id(entry.provenance.worker_id);
   provenance->set_episode(entry.provenance.episode);
@@ -26,6 +28,7 @@ ReplayEntry EntryFromProto(const polo::ReplayEntry& proto) {
   ReplayEntry entry;
   entry.physics_state.assign(proto.physics_state().begin(), proto.physics_state().end());
   entry.features.assign(proto.features().begin(), proto.features().end());
+  entry.plan.assign(proto.plan().begin(), proto.plan().end());
   entry.provenance.worker_id = proto.provenance().worker_id();
   entry.provenance.episode = proto.provenance().episode();
   entry.provenance.step = proto.provenance().step();
@@ -92,7 +95,15 @@ absl::Status ReplayBuffer::Validate(const ReplayEntry& entry) const {
   absl::Status status =
       CheckSizeAndFinite(entry.physics_state, physics_state_size_, "physics_state");
   if (!status.ok()) return status;
-  return CheckSizeAndFinite(entry.features, num_features_, "features");
+  status = CheckSizeAndFinite(entry.features, num_features_, "features");
+  if (!status.ok()) return status;
+  for (size_t i = 0; i < entry.plan.size(); ++i) {
+    if (!std::isfinite(entry.plan[i])) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("plan[", i, "]: is ", entry.plan[i], ", expected finite"));
+    }
+  }
+  return absl::OkStatus();
 }
 
 size_t ReplayBuffer::Slot(int64_t i) const {

@@ -37,6 +37,11 @@ struct ReplayEntry {
   // The task's value features x(s).
   std::vector<double> features;
   Provenance provenance;
+  // Optional warm start for the state's targets (proto/replay.proto): the
+  // first steps of the actor's plan from this state, steps × nu; may be
+  // empty. Its length is the caller's to check (the buffer checks only
+  // that the values are finite).
+  std::vector<float> plan;
 };
 
 class ReplayBuffer {

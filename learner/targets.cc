@@ -47,7 +47,8 @@ absl::StatusOr<std::unique_ptr<TargetComputer>> TargetComputer::Create(
 
 absl::Status TargetComputer::Compute(absl::Span<const double> states,
                                      absl::Span<const uint64_t> state_ids,
-                                     EigenEnsemble* ensemble, absl::Span<double> targets) {
+                                     EigenEnsemble* ensemble, absl::Span<double> targets,
+                                     absl::Span<const float> plans) {
   const mjModel* m = task_->model();
   const size_t state_size = models::PhysicsStateSize(m);
   const size_t n = state_ids.size();
@@ -73,28 +74,43 @@ absl::Status TargetComputer::Compute(absl::Span<const double> states,
         models::ValidatePhysicsState(m, states.subspan(i * state_size, state_size), field.c_str());
     if (!s.ok()) return s;
   }
+  const size_t plan_size = static_cast<size_t>(settings_.rollouts.horizon) * m->nu;
+  if (!plans.empty() && plans.size() != n * plan_size) {
+    return absl::InvalidArgumentError(absl::StrCat("plans: got ", plans.size(),
+                                                   " values, expected 0 or ", n, " states × ",
+                                                   settings_.rollouts.horizon, " steps × ", m->nu));
+  }
   ensemble->Reserve(settings_.rollouts.num_rollouts);
   member_values_.resize(static_cast<size_t>(settings_.rollouts.num_rollouts) * k_count);
   for (size_t i = 0; i < n; ++i) {
-    ComputeOne(states.data() + i * state_size, state_ids[i], ensemble,
+    ComputeOne(states.data() + i * state_size, state_ids[i],
+               plans.empty() ? nullptr : plans.data() + i * plan_size, ensemble,
                targets.data() + i * k_count);
   }
   return absl::OkStatus();
 }
 
-void TargetComputer::ComputeOne(const double* state, uint64_t state_id, EigenEnsemble* ensemble,
-                                double* y) {
+void TargetComputer::StartNominal(const float* plan) {
+  if (plan == nullptr) {
+    std::fill(nominal_.begin(), nominal_.end(), 0.0);
+  } else {
+    std::copy(plan, plan + nominal_.size(), nominal_.begin());
+  }
+}
+
+void TargetComputer::ComputeOne(const double* state, uint64_t state_id, const float* plan,
+                                EigenEnsemble* ensemble, double* y) {
   const int k_count = ensemble->ensemble_size();
   std::fill(y, y + k_count, std::numeric_limits<double>::lowest());
   if (settings_.mode == TargetMode::kSharedSamples) {
-    std::fill(nominal_.begin(), nominal_.end(), 0.0);
+    StartNominal(plan);
     for (int round = 0; round < settings_.iterations; ++round) {
       Round(state, state_id, round, -1, ensemble, y);
     }
     return;
   }
   for (int member = 0; member < k_count; ++member) {
-    std::fill(nominal_.begin(), nominal_.end(), 0.0);
+    StartNominal(plan);
     for (int round = 0; round < settings_.iterations; ++round) {
       Round(state, state_id, member * settings_.iterations + round, member, ensemble, y);
     }

@@ -5,8 +5,8 @@
 // for every ensemble member k. This is what target workers run.
 //
 // The max is approximated by sampling (planner/rollouts.h) around a nominal
-// that starts at zero controls and is improved by MPPI for `iterations`
-// rounds. Two modes:
+// that starts at zero controls, or at the plan the actor optimised from the
+// state (warm start), and is improved by MPPI for `iterations` rounds. Two modes:
 //  - kSharedSamples (default): each round samples one set of rollouts and
 //    every member scores all of them with its own terminal value, so the
 //    physics is paid once for all K members; the nominal follows the
@@ -66,8 +66,15 @@ class TargetComputer {
   // keys state i's noise (use the replay index or any unique id).
   // Returns InvalidArgument if sizes disagree or a state is malformed;
   // nothing is written then.
+  //
+  // Warm start: `plans` is empty (every optimisation starts from zero
+  // controls) or holds num_states × N × nu controls (row-major), state i's
+  // starting nominal; with one, y_k(s) is never below member k's score of
+  // that plan (it is rollout 0 of the first round). InvalidArgument if its
+  // size is neither.
   absl::Status Compute(absl::Span<const double> states, absl::Span<const uint64_t> state_ids,
-                       EigenEnsemble* ensemble, absl::Span<double> targets);
+                       EigenEnsemble* ensemble, absl::Span<double> targets,
+                       absl::Span<const float> plans = {});
 
   const TargetSettings& settings() const { return settings_; }
 
@@ -75,7 +82,10 @@ class TargetComputer {
   TargetComputer(const models::Task* task, const TargetSettings& settings,
                  std::unique_ptr<planner::Rollouts> rollouts);
   // Targets of one state into y (K values).
-  void ComputeOne(const double* state, uint64_t state_id, EigenEnsemble* ensemble, double* y);
+  // plan: N × nu starting controls, or null for zero controls.
+  void ComputeOne(const double* state, uint64_t state_id, const float* plan,
+                  EigenEnsemble* ensemble, double* y);
+  void StartNominal(const float* plan);
   // One MPPI round for member `member` (-1: the members' mean); updates the
   // nominal and folds the scores into y.
   void Round(const double* state, uint64_t state_id, int round, int member,

@@ -48,7 +48,8 @@ EnsembleWeights LinearMembers() {
 // return is linear in the controls (see fake_point_mass.h). Also returns the
 // score of doing nothing, as the scale for the tolerance.
 void BruteForce(const planner::FakePointMass& task, const double* state, EigenEnsemble* ensemble,
-                std::vector<double>* best, std::vector<double>* zero) {
+                std::vector<double>* best, std::vector<double>* zero,
+                std::vector<int>* best_codes = nullptr) {
   const mjModel* m = task.model();
   models::UniqueMjData d(mj_makeData(m));
   best->assign(3, std::numeric_limits<double>::lowest());
@@ -75,6 +76,10 @@ void BruteForce(const planner::FakePointMass& task, const double* state, EigenEn
     const bool is_zero = code == zero_code;
     for (int k = 0; k < 3; ++k) {
       const double score = running + discount * values[k];
+      if (score > (*best)[k] && best_codes != nullptr) {
+        best_codes->resize(3);
+        (*best_codes)[k] = code;
+      }
       (*best)[k] = std::max((*best)[k], score);
       if (is_zero) (*zero).push_back(score);
     }
@@ -149,6 +154,62 @@ TEST(TargetComputerTest, SampledTargetsMatchBruteForceOptimum) {
           << " zero " << zero[k] << " y " << y[k];
     }
   }
+}
+
+// The control sequence of a BruteForce code, N × 2 row-major.
+std::vector<float> PlanOfCode(int code) {
+  std::vector<float> plan;
+  for (int t = 0, c = code; t < kHorizon; ++t, c /= 9) {
+    plan.push_back(static_cast<float>(c % 9 % 3 - 1));
+    plan.push_back(static_cast<float>(c % 9 / 3 - 1));
+  }
+  return plan;
+}
+
+TEST(TargetComputerTest, WarmStartFromAPlanNeverScoresBelowThePlan) {
+  planner::FakePointMass task(planner::FakePointMass::Reward::kLinear);
+  auto ensemble = EigenEnsemble::Create(LinearMembers());
+  ASSERT_TRUE(ensemble.ok()) << ensemble.status();
+  const std::vector<double> state = MovingState(task);
+  std::vector<double> best, zero;
+  std::vector<int> codes;
+  BruteForce(task, state.data(), ensemble->get(), &best, &zero, &codes);
+  ASSERT_EQ(codes.size(), 3u);
+  // Few rollouts: from zero controls they cannot find the vertex optimum,
+  // but started from member 1's optimal sequence (rollout 0 is the nominal
+  // itself) member 1's target is that optimum.
+  TargetSettings settings = SampledSettings(TargetMode::kSharedSamples);
+  settings.rollouts.num_rollouts = 4;
+  settings.rollouts.noise_sigma = 0.2;  // Small steps from the nominal.
+  settings.iterations = 1;
+  planner::ThreadPool pool(1);
+  auto computer = TargetComputer::Create(&task, settings, &pool);
+  ASSERT_TRUE(computer.ok()) << computer.status();
+  const uint64_t id = 42;
+  const std::vector<float> plan = PlanOfCode(codes[1]);
+  std::vector<double> warm(3), cold(3);
+  ASSERT_TRUE((*computer)
+                  ->Compute(state, absl::MakeConstSpan(&id, 1), ensemble->get(),
+                            absl::MakeSpan(warm), plan)
+                  .ok());
+  ASSERT_TRUE((*computer)
+                  ->Compute(state, absl::MakeConstSpan(&id, 1), ensemble->get(),
+                            absl::MakeSpan(cold))
+                  .ok());
+  // Float value rounding only (the plan's controls are exact).
+  EXPECT_NEAR(warm[1], best[1], 1e-6);
+  // Cold, 4 samples recover less than 90% of the optimum's gain over zero.
+  EXPECT_LT(cold[1] - zero[1], 0.9 * (best[1] - zero[1])) << "cold " << cold[1];
+  for (int k = 0; k < 3; ++k) EXPECT_LE(warm[k], best[k] + 1e-9) << "member " << k;
+
+  // A plan of the wrong length is refused, naming it, and nothing is written.
+  std::vector<double> y(3, 123.0);
+  const std::vector<float> short_plan(plan.begin(), plan.end() - 1);
+  const absl::Status s = (*computer)->Compute(state, absl::MakeConstSpan(&id, 1),
+                                              ensemble->get(), absl::MakeSpan(y), short_plan);
+  EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_NE(s.message().find("plans"), std::string::npos) << s;
+  EXPECT_EQ(y, std::vector<double>(3, 123.0));
 }
 
 TEST(TargetComputerTest, OneAndTwoThreadsGiveBitIdenticalTargets) {

@@ -263,7 +263,7 @@ torch::Tensor TorchEnsemble::Forward(const torch::Tensor& features) const {
     torch::NoGradGuard no_grad;
     prior = RunNets(z, impl_->prior_weights, impl_->prior_biases, relu);
   }
-  return trained + impl_->spec.prior_scale() * prior;
+  return ValueScale(impl_->spec) * (trained + impl_->spec.prior_scale() * prior);
 }
 
 std::vector<torch::Tensor> TorchEnsemble::trainable_parameters() const {

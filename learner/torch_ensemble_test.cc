@@ -28,10 +28,11 @@ std::vector<double> RandomFeatures(int rows, int nf, double range, uint64_t seed
 
 // Largest |eigen - torch| / max(|torch|, 1) over a random batch. Both run
 // float32 nets; only summation order and tanh implementations differ.
-double WorstRelativeError(polo::EnsembleSpec::Activation activation) {
+double WorstRelativeError(polo::EnsembleSpec::Activation activation, double value_scale = 1.0) {
   const int nf = 34, k_members = 6, batch = 120;
-  std::unique_ptr<TorchEnsemble> torch_ensemble =
-      *TorchEnsemble::Create(MakeSpec(nf, k_members, {16, 16}, activation, 1.7), 5);
+  polo::EnsembleSpec spec = MakeSpec(nf, k_members, {16, 16}, activation, 1.7);
+  if (value_scale != 1.0) spec.set_value_scale(value_scale);
+  std::unique_ptr<TorchEnsemble> torch_ensemble = *TorchEnsemble::Create(spec, 5);
   std::vector<double> offset(nf), scale(nf);
   for (int j = 0; j < nf; ++j) {
     offset[j] = 0.1 * j - 1.0;
@@ -64,6 +65,28 @@ TEST(TorchEnsembleTest, EigenAndTorchAgreeWithRelu) {
   const double worst = WorstRelativeError(polo::EnsembleSpec::RELU);
   RecordProperty("worst_relative_error", absl::StrFormat("%.3g", worst));
   EXPECT_LT(worst, 1e-5);
+}
+
+TEST(TorchEnsembleTest, EigenAndTorchAgreeWithAValueScale) {
+  // Same contract, relative to the scaled values.
+  const double worst = WorstRelativeError(polo::EnsembleSpec::TANH, 37.0);
+  RecordProperty("worst_relative_error", absl::StrFormat("%.3g", worst));
+  EXPECT_LT(worst, 1e-5);
+}
+
+TEST(TorchEnsembleTest, AValueScaleMultipliesEveryMembersOutput) {
+  const int nf = 5, k_members = 3, batch = 4;
+  const polo::EnsembleSpec spec = MakeSpec(nf, k_members, {8}, polo::EnsembleSpec::TANH, 0.5);
+  polo::EnsembleSpec scaled = spec;
+  scaled.set_value_scale(10.0);
+  std::unique_ptr<TorchEnsemble> plain = *TorchEnsemble::Create(spec, 3);
+  std::unique_ptr<TorchEnsemble> times_ten = *TorchEnsemble::Create(scaled, 3);
+  const std::vector<double> x = RandomFeatures(batch, nf, 2.0, 4);
+  std::vector<double> v(batch * k_members), v10(batch * k_members);
+  ASSERT_TRUE(plain->EvaluateMembers(x.data(), batch, v.data()).ok());
+  ASSERT_TRUE(times_ten->EvaluateMembers(x.data(), batch, v10.data()).ok());
+  // Same seed, same nets: only the output unit differs (float nets).
+  for (size_t i = 0; i < v.size(); ++i) EXPECT_NEAR(v10[i], 10.0 * v[i], 1e-5 * std::abs(v10[i]) + 1e-6);
 }
 
 TEST(TorchEnsembleTest, WeightsRoundTripExactly) {

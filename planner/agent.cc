@@ -1,5 +1,7 @@
 #include "planner/agent.h"
 
+#include <algorithm>
+
 #include <utility>
 
 #include "models/physics_state.h"
@@ -11,6 +13,7 @@ Agent::Agent(const models::Task* task, std::unique_ptr<Mppi> mppi)
   state_.assign(models::PhysicsStateSize(task->model()), 0.0);
   features_.assign(task->num_features(), 0.0);
   metrics_.assign(task->metric_names().size(), 0.0);
+  plan_.assign(mppi_->nominal().size(), 0.0);
 }
 
 absl::StatusOr<std::unique_ptr<Agent>> Agent::Create(const models::Task* task,
@@ -27,6 +30,7 @@ absl::StatusOr<std::unique_ptr<Agent>> Agent::Create(const models::Task* task,
 void Agent::Reset(uint64_t seed) {
   task_->Reset(task_->model(), data_.get(), seed);
   mppi_->Reset();
+  std::fill(plan_.begin(), plan_.end(), 0.0);
   Observe();
 }
 
@@ -45,11 +49,21 @@ AgentStep Agent::Step(uint64_t step, TerminalValue* value) {
   for (int i = 0; i < m->nu; ++i) data_->ctrl[i] = action[i];
   mj_step(m, data_.get());
   result.reward = task_->Reward(m, data_.get());
+  std::copy(mppi_->nominal().begin(), mppi_->nominal().end(), plan_.begin());
   mppi_->Shift();
   // mj_step left the kinematics of s_t; features and metrics are of s_{t+1}.
   mj_forward(m, data_.get());
   Observe();
   return result;
+}
+
+void Agent::CopyPlan(int steps, float* out) const {
+  const int nu = task_->model()->nu;
+  const int horizon = static_cast<int>(plan_.size()) / nu;
+  for (int t = 0; t < steps; ++t) {
+    const double* row = plan_.data() + static_cast<size_t>(std::min(t, horizon - 1)) * nu;
+    for (int i = 0; i < nu; ++i) out[t * nu + i] = static_cast<float>(row[i]);
+  }
 }
 
 }  // namespace polo::planner

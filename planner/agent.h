@@ -49,6 +49,14 @@ class Agent {
   absl::Span<const double> features() const { return features_; }
   absl::Span<const double> metrics() const { return metrics_; }
   const mjData* data() const { return data_.get(); }
+  // The plan the last Step optimised from the state it started in (the
+  // nominal before the shift, H × nu row-major): the actor's warm start for
+  // that state's targets (learner/targets.h). Zeros after Reset.
+  absl::Span<const double> plan() const { return plan_; }
+
+  // Writes the first `steps` rows of plan() as floats to `out` (steps × nu),
+  // repeating the last row if the horizon is shorter.
+  void CopyPlan(int steps, float* out) const;
   const models::Task& task() const { return *task_; }
 
  private:
@@ -62,6 +70,7 @@ class Agent {
   std::vector<double> state_;
   std::vector<double> features_;
   std::vector<double> metrics_;
+  std::vector<double> plan_;
 };
 
 }  // namespace polo::planner

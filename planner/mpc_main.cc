@@ -24,10 +24,12 @@
 #include "models/registry.h"
 #include "planner/agent.h"
 #include "planner/mppi_flags.h"
+#include "planner/thread_pool.h"
 
 ABSL_FLAG(std::string, task, "humanoid_getup", "task name (see models/registry.h)");
 ABSL_FLAG(int, steps, 600, "agent steps to run");
-ABSL_FLAG(int, threads, 2, "rollout threads");
+ABSL_FLAG(int, threads, polo::planner::HardwareThreads(),
+          "rollout threads (default: this machine's cores)");
 ABSL_FLAG(std::string, value, "", "saved value ensemble (EnsembleWeights file); empty = plain MPC");
 ABSL_FLAG(double, kappa, 1.0, "optimism kappa of the eq. 6 aggregate (0 = mean)");
 ABSL_FLAG(int, print_every, 10, "print a progress line every this many steps (0 = never)");

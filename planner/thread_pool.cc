@@ -1,8 +1,14 @@
 #include "planner/thread_pool.h"
 
+#include <algorithm>
+
 #include "absl/base/internal/raw_logging.h"
 
 namespace polo::planner {
+
+int HardwareThreads() {
+  return std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
+}
 
 ThreadPool::ThreadPool(int num_threads) : num_threads_(num_threads) {
   ABSL_RAW_CHECK(num_threads >= 1, "ThreadPool needs at least one thread");

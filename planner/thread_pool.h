@@ -20,6 +20,10 @@
 
 namespace polo::planner {
 
+// The machine's hardware threads (std::thread::hardware_concurrency), at
+// least 1: the default rollout thread count of every binary.
+int HardwareThreads();
+
 class ThreadPool {
  public:
   // num_threads >= 1 workers in all, including the caller of ParallelFor.

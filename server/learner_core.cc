@@ -235,6 +235,15 @@ absl::Status LearnerCore::ValidateState(const polo::VisitedState& state, int i) 
     return absl::InvalidArgumentError(
         absl::StrCat(prefix, "reward: is ", state.reward(), ", expected a finite value"));
   }
+  // With warm-started targets every state carries targets.horizon × nu plan
+  // controls; without, none.
+  const polo::TargetConfig& targets = options_.config.targets();
+  const size_t plan_size =
+      targets.warm_start() ? static_cast<size_t>(targets.horizon()) * task_->model()->nu : 0;
+  if (absl::Status s = learner::CheckSizeAndFinite(state.plan(), plan_size, prefix + "plan");
+      !s.ok()) {
+    return s;
+  }
   return absl::OkStatus();
 }
 
@@ -287,6 +296,7 @@ absl::StatusOr<polo::ExperienceAck> LearnerCore::SubmitExperience(
     learner::ReplayEntry entry;
     entry.physics_state.assign(state.physics_state().begin(), state.physics_state().end());
     entry.features.assign(state.features().begin(), state.features().end());
+    entry.plan.assign(state.plan().begin(), state.plan().end());
     entry.provenance = {worker->id, state.episode(), state.step(), state.weights_version()};
     // Validated above; Add cannot fail on sizes or values.
     if (absl::Status s = buffer_->Add(std::move(entry)); !s.ok()) return s;
@@ -388,6 +398,7 @@ absl::StatusOr<polo::TargetJob> LearnerCore::LeaseTargetJob(
   out.set_lease_ms(absl::ToInt64Milliseconds(job->lease));
   out.mutable_state_ids()->Add(job->state_ids.begin(), job->state_ids.end());
   out.mutable_physics_states()->Add(job->physics_states.begin(), job->physics_states.end());
+  out.mutable_plans()->Add(job->plans.begin(), job->plans.end());
   return out;
 }
 
@@ -442,6 +453,8 @@ polo::Progress LearnerCore::GetProgress() const {
   p.set_agent_steps(agent_steps_);
   progress_->Fill(now, &p);
   p.set_value_loss(value_loss_);
+  p.set_last_update_s(last_update_s_);
+  p.set_last_update_targets_s(last_update_targets_s_);
   SharedWeights latest = broadcaster_.Latest();
   p.set_weights_version(latest ? latest->version() : 0);
   p.set_updates(updates_);

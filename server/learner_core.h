@@ -5,10 +5,13 @@
 // directly or through the service in-process.
 //
 // Updates. After every update_every (Z) accepted agent steps, once the
-// buffer holds min_replay_size states, a training thread runs an update of
-// gradient_steps (G) rounds; round g samples minibatch_size (n) states,
-// queues them as one target job, and takes one Adam step on the job's
-// targets (learner/trainer.h with G = 1 per call). Features enter the
+// buffer holds min_replay_size states, a training thread runs an update
+// (TrainingConfig in proto/polo.proto): either gradient_steps (G) rounds,
+// each sampling minibatch_size (n) states, computing their targets and
+// taking one Adam step on them (Algorithm 1; target_states 0), or targets
+// for target_states (M) states once and G Adam steps on minibatches drawn
+// from them. A round's or an update's states are split into one target job
+// per connected target worker, so a pool of workers shortens it. Features enter the
 // ensemble as they are (identity normalisation, as in learner/polo_loop.h:
 // a scale fitted to the first, clustered states would blow up everywhere
 // else and defeat exploration). New weights are
@@ -44,6 +47,7 @@
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
+#include "absl/types/span.h"
 #include "learner/replay_buffer.h"
 #include "models/task.h"
 #include "proto/polo.pb.h"
@@ -131,10 +135,29 @@ class LearnerCore {
 
   // Training thread.
   void TrainingLoop() ABSL_LOCKS_EXCLUDED(mu_);
+  // One update, timed (Progress.last_update_s).
   absl::Status RunUpdate() ABSL_LOCKS_EXCLUDED(mu_);
-  absl::StatusOr<uint64_t> QueueJob(uint64_t weights_version) ABSL_LOCKS_EXCLUDED(mu_);
-  // Waits for a job (reassigning on expiry) and trains one step on it.
-  absl::Status TrainOnJob(uint64_t job_id, double* loss) ABSL_LOCKS_EXCLUDED(mu_);
+  absl::Status RunUpdateRounds() ABSL_LOCKS_EXCLUDED(mu_);
+  // Target workers registered and seen within the connected window.
+  int TargetWorkersConnected() const ABSL_LOCKS_EXCLUDED(mu_);
+  // Samples num_states replay states and queues their target jobs with
+  // weights_version, split into num_jobs (clamped to [1, num_states]) jobs
+  // of near-equal size. Returns the job ids.
+  absl::StatusOr<std::vector<uint64_t>> QueueJobs(int num_states, int num_jobs,
+                                                  uint64_t weights_version)
+      ABSL_LOCKS_EXCLUDED(mu_);
+  // Features and targets of completed jobs, concatenated in job order.
+  struct TargetSet {
+    std::vector<double> features;  // states × num_features.
+    std::vector<double> targets;   // states × K.
+  };
+  // Waits for every job (expired leases are reassigned meanwhile).
+  // Cancelled if the learner stops first.
+  absl::StatusOr<TargetSet> AwaitTargets(absl::Span<const uint64_t> jobs)
+      ABSL_LOCKS_EXCLUDED(mu_);
+  // `steps` Adam steps on minibatches drawn from `set`; adds their losses.
+  absl::Status TrainOn(const TargetSet& set, int steps, double* loss_sum)
+      ABSL_LOCKS_EXCLUDED(mu_);
   absl::Status PublishWeights();
   absl::StatusOr<std::string> WriteCheckpointNow() ABSL_LOCKS_EXCLUDED(mu_);
   void AppendMetrics() ABSL_LOCKS_EXCLUDED(mu_);
@@ -167,6 +190,9 @@ class LearnerCore {
   uint64_t gradient_steps_ ABSL_GUARDED_BY(mu_) = 0;
   uint64_t duplicates_ ABSL_GUARDED_BY(mu_) = 0;
   double value_loss_ ABSL_GUARDED_BY(mu_) = 0;
+  double last_update_s_ ABSL_GUARDED_BY(mu_) = 0;
+  double last_update_targets_s_ ABSL_GUARDED_BY(mu_) = 0;
+  double update_targets_s_ ABSL_GUARDED_BY(mu_) = 0;  // Running update's so far.
   std::mt19937_64 rng_ ABSL_GUARDED_BY(mu_);
   WorkerRegistry registry_ ABSL_GUARDED_BY(mu_);
   std::unique_ptr<ProgressTracker> progress_ ABSL_GUARDED_BY(mu_);

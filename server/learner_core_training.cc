@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "absl/base/internal/raw_logging.h"
+#include "absl/cleanup/cleanup.h"
 #include "absl/strings/str_cat.h"
 #include "learner/ensemble_weights.h"
 #include "learner/random.h"
@@ -64,71 +65,154 @@ void LearnerCore::TrainingLoop() {
   update_running_ = false;
 }
 
-absl::StatusOr<uint64_t> LearnerCore::QueueJob(uint64_t weights_version) {
-  const int n = options_.config.training().minibatch_size();
+int LearnerCore::TargetWorkersConnected() const {
+  absl::MutexLock lock(&mu_);
+  const absl::Time now = absl::Now();
+  int connected = 0;
+  for (const WorkerRecord& w : registry_.List()) {
+    if (w.kind == polo::TARGET_WORKER && !w.unregistered &&
+        now - w.last_seen < WorkerRegistry::kConnectedWindow) {
+      ++connected;
+    }
+  }
+  return connected;
+}
+
+absl::StatusOr<std::vector<uint64_t>> LearnerCore::QueueJobs(int num_states, int num_jobs,
+                                                             uint64_t weights_version) {
   uint64_t seed;
   {
     absl::MutexLock lock(&mu_);
     seed = rng_();
   }
-  absl::StatusOr<std::vector<learner::ReplayEntry>> sample = buffer_->Sample(n, seed);
+  absl::StatusOr<std::vector<learner::ReplayEntry>> sample = buffer_->Sample(num_states, seed);
   if (!sample.ok()) return sample.status();
-  TargetJobInput job;
-  job.weights_version = weights_version;
-  for (int i = 0; i < n; ++i) {
-    const learner::ReplayEntry& entry = (*sample)[i];
-    job.state_ids.push_back(learner::MixSeed(seed, i));
-    job.physics_states.insert(job.physics_states.end(), entry.physics_state.begin(),
-                              entry.physics_state.end());
-    job.features.insert(job.features.end(), entry.features.begin(), entry.features.end());
+  num_jobs = std::clamp(num_jobs, 1, num_states);
+  const polo::TargetConfig& targets = options_.config.targets();
+  const size_t plan_size =
+      targets.warm_start() ? static_cast<size_t>(targets.horizon()) * task_->model()->nu : 0;
+  std::vector<uint64_t> ids;
+  int next = 0;
+  for (int j = 0; j < num_jobs; ++j) {
+    // Near-equal shares: the first num_states % num_jobs jobs get one more.
+    const int end = next + num_states / num_jobs + (j < num_states % num_jobs ? 1 : 0);
+    TargetJobInput job;
+    job.weights_version = weights_version;
+    for (int i = next; i < end; ++i) {
+      const learner::ReplayEntry& entry = (*sample)[i];
+      job.state_ids.push_back(learner::MixSeed(seed, i));
+      job.physics_states.insert(job.physics_states.end(), entry.physics_state.begin(),
+                                entry.physics_state.end());
+      job.features.insert(job.features.end(), entry.features.begin(), entry.features.end());
+      job.plans.insert(job.plans.end(), entry.plan.begin(), entry.plan.end());
+    }
+    // A job warm-starts only if every state has a plan (a buffer resumed
+    // from before warm starts were on may hold states without).
+    if (job.plans.size() != job.state_ids.size() * plan_size) job.plans.clear();
+    ids.push_back(scheduler_->Add(std::move(job)));
+    next = end;
   }
-  return scheduler_->Add(std::move(job));
+  return ids;
 }
 
-absl::Status LearnerCore::TrainOnJob(uint64_t job_id, double* loss) {
-  const uint64_t ids[] = {job_id};
-  while (!scheduler_->WaitForJobs(ids, absl::Now() + absl::Milliseconds(500))) {
+absl::StatusOr<LearnerCore::TargetSet> LearnerCore::AwaitTargets(
+    absl::Span<const uint64_t> jobs) {
+  const absl::Time start = absl::Now();
+  const auto waited = absl::MakeCleanup([this, start] {
+    absl::MutexLock lock(&mu_);
+    update_targets_s_ += absl::ToDoubleSeconds(absl::Now() - start);
+  });
+  while (!scheduler_->WaitForJobs(jobs, absl::Now() + absl::Milliseconds(500))) {
     absl::MutexLock lock(&mu_);
     if (stopping_) return absl::CancelledError("the learner is stopping");
   }
-  absl::StatusOr<CompletedJob> job = scheduler_->TakeCompleted(job_id);
-  if (!job.ok()) return job.status();
-  absl::StatusOr<learner::TrainStats> stats = trainer_->Train(job->features, job->targets);
-  if (!stats.ok()) return stats.status();
-  *loss = stats->mean_loss;
-  absl::MutexLock lock(&mu_);
-  gradient_steps_ += stats->gradient_steps;
+  TargetSet set;
+  for (uint64_t id : jobs) {
+    absl::StatusOr<CompletedJob> job = scheduler_->TakeCompleted(id);
+    if (!job.ok()) return job.status();
+    set.features.insert(set.features.end(), job->features.begin(), job->features.end());
+    set.targets.insert(set.targets.end(), job->targets.begin(), job->targets.end());
+  }
+  return set;
+}
+
+absl::Status LearnerCore::TrainOn(const TargetSet& set, int steps, double* loss_sum) {
+  for (int g = 0; g < steps; ++g) {
+    // One Adam step on a minibatch of n drawn from the set (trainer.h).
+    absl::StatusOr<learner::TrainStats> stats = trainer_->Train(set.features, set.targets);
+    if (!stats.ok()) return stats.status();
+    *loss_sum += stats->mean_loss;
+    absl::MutexLock lock(&mu_);
+    gradient_steps_ += stats->gradient_steps;
+  }
   return absl::OkStatus();
 }
 
 absl::Status LearnerCore::RunUpdate() {
-  const int rounds = options_.config.training().gradient_steps();
+  const absl::Time start = absl::Now();
+  {
+    absl::MutexLock lock(&mu_);
+    update_targets_s_ = 0;
+  }
+  absl::Status status = RunUpdateRounds();
+  absl::MutexLock lock(&mu_);
+  if (status.ok()) {
+    last_update_s_ = absl::ToDoubleSeconds(absl::Now() - start);
+    last_update_targets_s_ = update_targets_s_;
+  }
+  return status;
+}
+
+absl::Status LearnerCore::RunUpdateRounds() {
+  const polo::TrainingConfig& training = options_.config.training();
+  const int rounds = training.gradient_steps();
+  const int n = training.minibatch_size();
   double loss_sum = 0.0;
-  if (options_.config.mode() == polo::SYNCHRONOUS) {
+  if (training.target_states() > 0) {
+    // Targets for M states once, with the weights at the update's start,
+    // then G steps on minibatches drawn from them.
+    absl::StatusOr<std::vector<uint64_t>> jobs =
+        QueueJobs(static_cast<int>(training.target_states()), TargetWorkersConnected(),
+                  trainer_->version());
+    if (!jobs.ok()) return jobs.status();
+    absl::StatusOr<TargetSet> set = AwaitTargets(*jobs);
+    if (!set.ok()) {
+      scheduler_->Clear();
+      return set.status();
+    }
+    if (absl::Status s = TrainOn(*set, rounds, &loss_sum); !s.ok()) return s;
+    if (absl::Status s = PublishWeights(); !s.ok()) return s;
+  } else if (options_.config.mode() == polo::SYNCHRONOUS) {
     for (int g = 0; g < rounds; ++g) {
-      absl::StatusOr<uint64_t> job = QueueJob(trainer_->version());
-      if (!job.ok()) return job.status();
-      double loss = 0.0;
-      if (absl::Status s = TrainOnJob(*job, &loss); !s.ok()) return s;
-      loss_sum += loss;
+      // One round's n states, split across the connected target workers.
+      absl::StatusOr<std::vector<uint64_t>> jobs =
+          QueueJobs(n, TargetWorkersConnected(), trainer_->version());
+      if (!jobs.ok()) return jobs.status();
+      absl::StatusOr<TargetSet> set = AwaitTargets(*jobs);
+      if (!set.ok()) {
+        scheduler_->Clear();
+        return set.status();
+      }
+      if (absl::Status s = TrainOn(*set, 1, &loss_sum); !s.ok()) return s;
       // The next round's targets use these weights (Algorithm 1).
       if (absl::Status s = PublishWeights(); !s.ok()) return s;
     }
   } else {
+    // All G rounds' jobs at once: the pool computes them in parallel.
     const uint64_t version = trainer_->version();
     std::vector<uint64_t> jobs;
     for (int g = 0; g < rounds; ++g) {
-      absl::StatusOr<uint64_t> job = QueueJob(version);
+      absl::StatusOr<std::vector<uint64_t>> job = QueueJobs(n, 1, version);
       if (!job.ok()) return job.status();
-      jobs.push_back(*job);
+      jobs.push_back(job->front());
     }
-    for (size_t g = 0; g < jobs.size(); ++g) {
-      double loss = 0.0;
-      if (absl::Status s = TrainOnJob(jobs[g], &loss); !s.ok()) {
+    for (uint64_t job : jobs) {
+      absl::StatusOr<TargetSet> set = AwaitTargets({job});
+      if (!set.ok()) {
         scheduler_->Clear();
-        return s;
+        return set.status();
       }
-      loss_sum += loss;
+      if (absl::Status s = TrainOn(*set, 1, &loss_sum); !s.ok()) return s;
     }
     if (absl::Status s = PublishWeights(); !s.ok()) return s;
   }

@@ -26,6 +26,11 @@ ABSL_FLAG(int, episode_length, 0, "agent steps per episode; 0 = the task's");
 ABSL_FLAG(int, update_every, 16, "Z: agent steps between updates");
 ABSL_FLAG(int, gradient_steps, 64, "G: Adam steps (one target job each) per update");
 ABSL_FLAG(int, minibatch_size, 32, "n: states per gradient step / target job");
+ABSL_FLAG(std::optional<int>, target_states, std::nullopt,
+          "M: states whose targets an update computes once, its G minibatches drawn from "
+          "them; 0 = Algorithm 1 (fresh targets for every minibatch)");
+ABSL_FLAG(std::optional<double>, value_scale, std::nullopt,
+          "s in V_k = s (f_k + beta p_k): the nets' output unit in return units");
 ABSL_FLAG(std::optional<double>, learning_rate, std::nullopt,
           "Adam learning rate (default 1e-3; point-mass worlds 1e-2)");
 ABSL_FLAG(double, target_noise, 0.0, "sigma of the noise added to targets (eq. 5)");
@@ -41,6 +46,9 @@ ABSL_FLAG(std::optional<int>, target_horizon, std::nullopt,
 ABSL_FLAG(std::optional<int>, target_rollouts, std::nullopt,
           "sampled rollouts per target round (default 64; point-mass worlds 16)");
 ABSL_FLAG(int, target_iterations, 1, "MPPI rounds per target state");
+ABSL_FLAG(std::optional<bool>, warm_start, std::nullopt,
+          "targets start from the plan the actor optimised from each state (sent with the "
+          "state) instead of zero controls");
 ABSL_FLAG(double, target_temperature, 0.05, "MPPI temperature of the target rounds");
 ABSL_FLAG(std::string, target_mode, "shared",
           "shared: one set of rollouts scores every member; per_member: K separate MPPIs");
@@ -124,6 +132,10 @@ absl::StatusOr<polo::RunConfig> RunConfigFromFlags() {
   t->set_update_every(absl::GetFlag(FLAGS_update_every));
   t->set_gradient_steps(absl::GetFlag(FLAGS_gradient_steps));
   t->set_minibatch_size(absl::GetFlag(FLAGS_minibatch_size));
+  if (const std::optional<int> m = absl::GetFlag(FLAGS_target_states); m.has_value()) {
+    if (*m < 0) return Bad("target_states", absl::StrCat(*m), ">= 0");
+    t->set_target_states(*m);
+  }
   SetIfGiven(FLAGS_learning_rate, [t](double v) { t->set_learning_rate(v); });
   t->set_target_noise(absl::GetFlag(FLAGS_target_noise));
   t->set_weight_decay(absl::GetFlag(FLAGS_weight_decay));
@@ -149,12 +161,14 @@ absl::StatusOr<polo::RunConfig> RunConfigFromFlags() {
     e->add_hidden_sizes(w);
   }
   e->set_prior_scale(absl::GetFlag(FLAGS_prior_scale));
+  SetIfGiven(FLAGS_value_scale, [e](double v) { e->set_value_scale(v); });
   SetIfGiven(FLAGS_kappa, [&c](double v) { c.set_kappa(v); });
 
   polo::TargetConfig* tc = c.mutable_targets();
   SetIfGiven(FLAGS_target_horizon, [tc](int v) { tc->set_horizon(v); });
   SetIfGiven(FLAGS_target_rollouts, [tc](int v) { tc->set_num_rollouts(v); });
   tc->set_iterations(absl::GetFlag(FLAGS_target_iterations));
+  SetIfGiven(FLAGS_warm_start, [tc](bool v) { tc->set_warm_start(v); });
   tc->set_temperature(absl::GetFlag(FLAGS_target_temperature));
   const std::string target_mode = absl::GetFlag(FLAGS_target_mode);
   if (target_mode != "shared" && target_mode != "per_member") {
@@ -184,6 +198,7 @@ absl::Status InFlagTerms(const absl::Status& status) {
       {"ensemble.ensemble_size", "ensemble_size"},
       {"ensemble.hidden_sizes", "hidden_sizes"},
       {"ensemble.prior_scale", "prior_scale"},
+      {"ensemble.value_scale", "value_scale"},
       {"training.", ""},
       {"kappa", "kappa"},
       {"episode_length", "episode_length"},

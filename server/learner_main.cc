@@ -24,16 +24,11 @@
 #include "server/learner_flags.h"
 #include "server/learner_service.h"
 #include "server/signal_watcher.h"
-#include "worker/actor.h"
+#include "server/local_workers.h"
 #include "worker/learner_client.h"
-#include "worker/target_worker.h"
 
 ABSL_FLAG(std::string, listen, "localhost:50051",
           "gRPC listen address; 0.0.0.0:50051 to accept remote workers");
-ABSL_FLAG(int, actors, 1, "in-process actor workers (0 = remote actors only)");
-ABSL_FLAG(int, target_workers, 1, "in-process target workers (0 = remote only)");
-ABSL_FLAG(int, actor_threads, 1, "rollout threads per in-process actor");
-ABSL_FLAG(int, target_threads, 1, "rollout threads per in-process target worker");
 ABSL_FLAG(std::string, run_dir, "",
           "run folder (config.json, metrics.jsonl, episodes.jsonl, checkpoints/); default "
           "/tmp/polo_runs/<task>-<time>");
@@ -77,14 +72,9 @@ int main(int argc, char** argv) {
 
   absl::StatusOr<polo::RunConfig> config = polo::server::RunConfigFromFlags();
   if (!config.ok()) return Fail(config.status());
-  for (const char* flag : {"actors", "target_workers"}) {
-    const int n = std::string(flag) == "actors" ? absl::GetFlag(FLAGS_actors)
-                                                : absl::GetFlag(FLAGS_target_workers);
-    if (n < 0) return Fail(absl::InvalidArgumentError(absl::StrCat("--", flag, ": must be >= 0")));
-  }
-  if (absl::GetFlag(FLAGS_actor_threads) < 1 || absl::GetFlag(FLAGS_target_threads) < 1) {
-    return Fail(absl::InvalidArgumentError("--actor_threads / --target_threads: must be >= 1"));
-  }
+  absl::StatusOr<polo::server::LocalWorkersOptions> local_options =
+      polo::server::LocalWorkersOptionsFromFlags();
+  if (!local_options.ok()) return Fail(local_options.status());
   polo::server::LearnerOptions options;
   options.config = *config;
   options.run_dir = absl::GetFlag(FLAGS_run_dir);
@@ -112,44 +102,14 @@ int main(int argc, char** argv) {
                options.listen_address.c_str(), options.run_dir.c_str(),
                options.resume ? " (resumed)" : "");
 
-  // Local workers talk to the server in-process (same protocol, no sockets).
-  grpc::ChannelArguments args;
-  args.SetMaxReceiveMessageSize(polo::server::kMaxMessageBytes);
-  args.SetMaxSendMessageSize(polo::server::kMaxMessageBytes);
-  std::shared_ptr<grpc::Channel> local = (*server)->InProcessChannel(args);
-  std::vector<std::unique_ptr<polo::worker::Actor>> actors;
-  std::vector<std::unique_ptr<polo::worker::TargetWorker>> target_workers;
-  std::vector<std::thread> threads;
-  for (int i = 0; i < absl::GetFlag(FLAGS_target_workers); ++i) {
-    polo::worker::TargetWorkerOptions o;
-    o.threads = absl::GetFlag(FLAGS_target_threads);
-    o.description = absl::StrCat("in-process target worker ", i);
-    target_workers.push_back(std::make_unique<polo::worker::TargetWorker>(local, o));
-  }
-  for (int i = 0; i < absl::GetFlag(FLAGS_actors); ++i) {
-    polo::worker::ActorOptions o;
-    o.threads = absl::GetFlag(FLAGS_actor_threads);
-    o.description = absl::StrCat("in-process actor ", i);
-    actors.push_back(std::make_unique<polo::worker::Actor>(local, o));
-  }
-  for (auto& w : target_workers) {
-    threads.emplace_back([&w] {
-      if (absl::Status s = w->Run(); !s.ok()) std::fprintf(stderr, "target worker: %s\n", s.ToString().c_str());
-    });
-  }
-  for (auto& a : actors) {
-    threads.emplace_back([&a] {
-      if (absl::Status s = a->Run(); !s.ok()) std::fprintf(stderr, "actor: %s\n", s.ToString().c_str());
-    });
-  }
-
+  polo::server::LocalWorkers workers(server->get(), &service, *local_options);
   const bool tty_progress = absl::GetFlag(FLAGS_progress);
   while (!stop.SleepFor(absl::Seconds(1))) {
     if (tty_progress) {
       const polo::Progress p = (*core)->GetProgress();
       int connected = 0;
-      const polo::ListWorkersResponse workers = (*core)->ListWorkers();
-      for (const polo::WorkerInfo& w : workers.workers()) connected += w.connected();
+      const polo::ListWorkersResponse list = (*core)->ListWorkers();
+      for (const polo::WorkerInfo& w : list.workers()) connected += w.connected();
       std::fprintf(stderr, "\r%s   ", ProgressLine(p, connected).c_str());
     }
     if (absl::GetFlag(FLAGS_exit_when_complete) &&
@@ -159,16 +119,8 @@ int main(int argc, char** argv) {
   }
   std::fprintf(stderr, "\nlearner: %s; stopping\n",
                stop.is_set() ? "signal received" : "run complete");
-  for (auto& a : actors) a->Stop();
-  for (auto& w : target_workers) w->Stop();
-  service.Shutdown();
-  for (std::thread& t : threads) t.join();
-  // Destroy the workers (joining their weights-subscription threads) while
-  // the server still runs: a call created on an in-process channel after
-  // the server shut down crashes inside gRPC (seen as a segfault at exit in
-  // about 1 of 6 runs).
-  actors.clear();
-  target_workers.clear();
+  // Workers go while the server still runs (local_workers.h).
+  workers.Stop();
   (*server)->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(2));
   absl::Status stopped = (*core)->Stop();
   const polo::Progress p = (*core)->GetProgress();

@@ -106,6 +106,11 @@ absl::Status ValidateRunConfig(const polo::RunConfig& c, const models::Task& tas
   if (!(t.weight_decay() >= 0) || !std::isfinite(t.weight_decay())) {
     return Bad("training.weight_decay", t.weight_decay(), "finite and >= 0");
   }
+  // Bounded like a job message (a hostile config cannot ask for more).
+  constexpr uint32_t kMaxTargetStates = 4096;
+  if (t.target_states() > kMaxTargetStates) {
+    return Bad("training.target_states", t.target_states(), "in [0, 4096]");
+  }
   if (t.lease_ms() < 1) return Bad("training.lease_ms", t.lease_ms(), ">= 1");
   if (t.replay_capacity() < 1) return Bad("training.replay_capacity", t.replay_capacity(), ">= 1");
   if (!std::isfinite(c.kappa())) return Bad("kappa", c.kappa(), "finite");

@@ -82,6 +82,7 @@ std::optional<LeasedJob> TargetScheduler::Lease(const std::string& worker_id,
   out.lease = lease;
   out.state_ids = job.input.state_ids;
   out.physics_states = job.input.physics_states;
+  out.plans = job.input.plans;
   return out;
 }
 
@@ -126,6 +127,8 @@ absl::StatusOr<bool> TargetScheduler::Complete(const std::string& worker_id, uin
   job.result.worker_id = worker_id;
   job.input.physics_states.clear();
   job.input.physics_states.shrink_to_fit();
+  job.input.plans.clear();
+  job.input.plans.shrink_to_fit();
   --counters_.leased;
   ++counters_.completed;
   counters_.targets_accepted += job.input.state_ids.size();

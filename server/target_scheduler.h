@@ -43,6 +43,9 @@ struct TargetJobInput {
   std::vector<double> physics_states;
   // state_ids.size() × num_features; kept here for training.
   std::vector<double> features;
+  // Warm start: state_ids.size() × N × nu plan controls, or empty; sent to
+  // the worker.
+  std::vector<float> plans;
 };
 
 // What a worker receives for a lease.
@@ -52,6 +55,7 @@ struct LeasedJob {
   absl::Duration lease;
   std::vector<uint64_t> state_ids;
   std::vector<double> physics_states;
+  std::vector<float> plans;
 };
 
 // A completed job: its features and the accepted targets (num_states × K).

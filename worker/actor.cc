@@ -183,6 +183,13 @@ absl::Status Actor::Run() {
     s.set_weights_version(value_ ? value_->version() : 0);
     const planner::AgentStep step = agent_->Step(steps_, value_.get());
     s.set_reward(step.reward);
+    if (config_.targets().warm_start()) {
+      // The plan just optimised from s_t: its targets start from it.
+      const int steps = config_.targets().horizon();
+      auto* plan = s.mutable_plan();
+      plan->Resize(steps * agent_->task().model()->nu, 0.0f);
+      agent_->CopyPlan(steps, plan->mutable_data());
+    }
     ++steps_;
     if (++episode_step_ >= config_.episode_length()) {
       s.set_episode_end(true);

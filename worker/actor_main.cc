@@ -9,9 +9,11 @@
 #include "server/signal_watcher.h"
 #include "worker/actor.h"
 #include "worker/learner_client.h"
+#include "planner/thread_pool.h"
 
 ABSL_FLAG(std::string, learner, "localhost:50051", "the learner's HOST:PORT");
-ABSL_FLAG(int, threads, 1, "rollout threads (>= 1)");
+ABSL_FLAG(int, threads, polo::planner::HardwareThreads(),
+          "rollout threads (>= 1; default: this machine's cores)");
 ABSL_FLAG(uint64_t, max_steps, 0, "stop after this many own steps (0 = until the run completes)");
 
 int main(int argc, char** argv) {

@@ -75,7 +75,8 @@ absl::Status TargetWorker::Serve(const polo::TargetJob& job) {
   const int k = (*ensemble)->ensemble_size();
   std::vector<double> targets(static_cast<size_t>(job.state_ids_size()) * k);
   std::vector<uint64_t> ids(job.state_ids().begin(), job.state_ids().end());
-  if (absl::Status s = targets_->Compute(job.physics_states(), ids, *ensemble, absl::MakeSpan(targets));
+  if (absl::Status s = targets_->Compute(job.physics_states(), ids, *ensemble,
+                                         absl::MakeSpan(targets), job.plans());
       !s.ok()) {
     return s;
   }

@@ -9,9 +9,11 @@
 #include "server/signal_watcher.h"
 #include "worker/learner_client.h"
 #include "worker/target_worker.h"
+#include "planner/thread_pool.h"
 
 ABSL_FLAG(std::string, learner, "localhost:50051", "the learner's HOST:PORT");
-ABSL_FLAG(int, threads, 1, "rollout threads (>= 1)");
+ABSL_FLAG(int, threads, polo::planner::HardwareThreads(),
+          "rollout threads (>= 1; default: this machine's cores)");
 ABSL_FLAG(uint64_t, max_jobs, 0, "stop after this many accepted jobs (0 = until stopped)");
 
 int main(int argc, char** argv) {

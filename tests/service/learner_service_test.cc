@@ -202,6 +202,76 @@ TEST_F(LearnerServiceTest, SynchronousModePausesActingUntilTheUpdateIsPublished)
   EXPECT_EQ(progress.targets_computed(), 8u);  // G jobs × n states.
 }
 
+TEST_F(LearnerServiceTest, TargetStatesAreComputedOnceAndSplitAcrossConnectedTargetWorkers) {
+  polo::RunConfig config = SmallConfig(polo::SYNCHRONOUS);
+  config.mutable_training()->set_target_states(6);
+  config.mutable_training()->set_gradient_steps(3);
+  config.mutable_targets()->set_warm_start(true);
+  StartLearner(config);
+  polo::RegisterResponse first = RegisterWorker(polo::TARGET_WORKER);
+  polo::RegisterResponse second = RegisterWorker(polo::TARGET_WORKER);
+  polo::RegisterResponse actor = RegisterWorker(polo::ACTOR);
+  const uint64_t initial_version = actor.weights_version();
+  const int plan_size = actor.config().targets().horizon() * core_->task().model()->nu;
+
+  // A state whose plan has the wrong length is refused, naming the field.
+  polo::ExperienceBatch bad;
+  bad.set_worker_id(actor.worker_id());
+  *bad.add_states() = State(actor.config(), 0);
+  bad.mutable_states(0)->mutable_plan()->RemoveLast();
+  polo::ExperienceAck ack;
+  grpc::Status status = stub_->SubmitExperience(Context().get(), bad, &ack);
+  EXPECT_EQ(status.error_code(), StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(status.error_message().rfind("states[0].plan:", 0), 0u) << status.error_message();
+
+  ASSERT_TRUE(Send(actor, 0, 4, &ack).ok());
+  ASSERT_TRUE(ack.acting_paused());
+  // M = 6 states, two connected target workers: two jobs of 3, each state
+  // with its actor's plan.
+  std::vector<polo::TargetJob> jobs;
+  for (const polo::RegisterResponse* worker : {&first, &second}) {
+    polo::LeaseTargetJobRequest lease;
+    lease.set_worker_id(worker->worker_id());
+    lease.set_wait_ms(5000);
+    polo::TargetJob job;
+    ASSERT_TRUE(stub_->LeaseTargetJob(Context().get(), lease, &job).ok());
+    ASSERT_NE(job.job_id(), 0u);
+    EXPECT_EQ(job.state_ids_size(), 3);
+    EXPECT_EQ(job.plans_size(), 3 * plan_size);
+    jobs.push_back(job);
+  }
+  polo::LeaseTargetJobRequest none;
+  none.set_worker_id(first.worker_id());
+  none.set_wait_ms(100);
+  polo::TargetJob empty;
+  ASSERT_TRUE(stub_->LeaseTargetJob(Context().get(), none, &empty).ok());
+  EXPECT_EQ(empty.job_id(), 0u);  // Nothing more for this update.
+  for (size_t j = 0; j < jobs.size(); ++j) {
+    polo::TargetResult result;
+    result.set_worker_id(j == 0 ? first.worker_id() : second.worker_id());
+    result.set_job_id(jobs[j].job_id());
+    result.set_weights_version(jobs[j].weights_version());
+    for (int i = 0; i < 3 * 2; ++i) result.add_targets(0.25);
+    polo::SubmitTargetsResponse submitted;
+    ASSERT_TRUE(stub_->SubmitTargets(Context().get(), result, &submitted).ok());
+    EXPECT_TRUE(submitted.accepted());
+  }
+  polo::WaitForActingRequest wait;
+  wait.set_worker_id(actor.worker_id());
+  wait.set_wait_ms(10000);
+  polo::ActingState acting;
+  ASSERT_TRUE(stub_->WaitForActing(Context(absl::Seconds(15)).get(), wait, &acting).ok());
+  EXPECT_FALSE(acting.acting_paused());
+  // G = 3 Adam steps on minibatches of the 6 targets, published once.
+  EXPECT_EQ(acting.weights_version(), initial_version + 3);
+  const polo::Progress progress = Progress();
+  EXPECT_EQ(progress.updates(), 1u);
+  EXPECT_EQ(progress.gradient_steps(), 3u);
+  EXPECT_EQ(progress.targets_computed(), 6u);
+  EXPECT_GT(progress.last_update_s(), 0.0);
+  EXPECT_LE(progress.last_update_targets_s(), progress.last_update_s());
+}
+
 TEST_F(LearnerServiceTest, AsynchronousModeKeepsAcceptingStatesDuringAnUpdate) {
   StartLearner(SmallConfig(polo::ASYNCHRONOUS));
   polo::RegisterResponse actor = RegisterWorker(polo::ACTOR);

@@ -84,6 +84,11 @@ polo::VisitedState LearnerServiceTest::State(const polo::RunConfig& config, int 
   s.set_step(seed);
   s.set_episode_end(episode_end);
   for (size_t i = 0; i < core_->task().metric_names().size(); ++i) s.add_metrics(0.5);
+  if (config.targets().warm_start()) {
+    // The plan an actor would send: N × nu controls, varying with the seed.
+    const int plan_size = config.targets().horizon() * core_->task().model()->nu;
+    for (int i = 0; i < plan_size; ++i) s.add_plan(0.01f * static_cast<float>(seed % 50));
+  }
   return s;
 }
 

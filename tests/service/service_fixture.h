@@ -36,7 +36,8 @@ class LearnerServiceTest : public ::testing::Test {
   std::unique_ptr<grpc::ClientContext> Context(absl::Duration timeout = absl::Seconds(10));
 
   polo::RegisterResponse RegisterWorker(polo::WorkerKind kind, const std::string& id = "");
-  // A valid visited state for the registered config (values from `seed`).
+  // A valid visited state for the registered config (values from `seed`),
+  // with a plan when the config warm-starts targets.
   polo::VisitedState State(const polo::RunConfig& config, int seed, bool episode_end = false);
   // Sends states [first, first + n) for `worker`; returns the gRPC status.
   grpc::Status Send(const polo::RegisterResponse& worker, uint64_t first, int n,

@@ -1,0 +1,102 @@
+#include "server/local_workers.h"
+
+#include <cstdio>
+#include <string>
+#include <utility>
+
+#include "absl/flags/flag.h"
+#include "absl/strings/str_cat.h"
+#include "planner/thread_pool.h"
+ABSL_FLAG(int, actors, 1, "in-process actor workers (0 = remote actors only)");
+ABSL_FLAG(int, target_workers, 1, "in-process target workers (0 = remote only)");
+// Both default to every core: in SYNCHRONOUS mode acting and target
+// computation alternate, so each phase gets the whole machine.
+ABSL_FLAG(int, actor_threads, polo::planner::HardwareThreads(),
+          "rollout threads per in-process actor (default: this machine's cores)");
+ABSL_FLAG(int, target_threads, polo::planner::HardwareThreads(),
+          "rollout threads per in-process target worker (default: this machine's cores)");
+
+namespace polo::server {
+
+absl::StatusOr<LocalWorkersOptions> LocalWorkersOptionsFromFlags() {
+  LocalWorkersOptions o;
+  o.actors = absl::GetFlag(FLAGS_actors);
+  o.target_workers = absl::GetFlag(FLAGS_target_workers);
+  o.actor_threads = absl::GetFlag(FLAGS_actor_threads);
+  o.target_threads = absl::GetFlag(FLAGS_target_threads);
+  if (absl::Status s = LocalWorkers::Validate(o); !s.ok()) {
+    return absl::InvalidArgumentError(absl::StrCat("--", s.message()));
+  }
+  return o;
+}
+
+absl::Status LocalWorkers::Validate(const LocalWorkersOptions& o) {
+  if (o.actors < 0) return absl::InvalidArgumentError(absl::StrCat("actors: got ", o.actors, ", expected >= 0"));
+  if (o.target_workers < 0) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("target_workers: got ", o.target_workers, ", expected >= 0"));
+  }
+  if (o.actor_threads < 1) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("actor_threads: got ", o.actor_threads, ", expected >= 1"));
+  }
+  if (o.target_threads < 1) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("target_threads: got ", o.target_threads, ", expected >= 1"));
+  }
+  return absl::OkStatus();
+}
+
+LocalWorkers::LocalWorkers(grpc::Server* server, LearnerService* service,
+                           const LocalWorkersOptions& options)
+    : service_(service) {
+  grpc::ChannelArguments args;
+  args.SetMaxReceiveMessageSize(kMaxMessageBytes);
+  args.SetMaxSendMessageSize(kMaxMessageBytes);
+  std::shared_ptr<grpc::Channel> local = server->InProcessChannel(args);
+  absl::MutexLock lock(&mu_);
+  for (int i = 0; i < options.target_workers; ++i) {
+    worker::TargetWorkerOptions o;
+    o.threads = options.target_threads;
+    o.description = absl::StrCat("in-process target worker ", i);
+    target_workers_.push_back(std::make_unique<worker::TargetWorker>(local, o));
+  }
+  for (int i = 0; i < options.actors; ++i) {
+    worker::ActorOptions o;
+    o.threads = options.actor_threads;
+    o.description = absl::StrCat("in-process actor ", i);
+    actors_.push_back(std::make_unique<worker::Actor>(local, o));
+  }
+  for (auto& w : target_workers_) {
+    worker::TargetWorker* target_worker = w.get();
+    threads_.emplace_back([target_worker] {
+      if (absl::Status s = target_worker->Run(); !s.ok()) {
+        std::fprintf(stderr, "target worker: %s\n", s.ToString().c_str());
+      }
+    });
+  }
+  for (auto& a : actors_) {
+    worker::Actor* actor = a.get();
+    threads_.emplace_back([actor] {
+      if (absl::Status s = actor->Run(); !s.ok()) {
+        std::fprintf(stderr, "actor: %s\n", s.ToString().c_str());
+      }
+    });
+  }
+}
+
+LocalWorkers::~LocalWorkers() { Stop(); }
+
+void LocalWorkers::Stop() {
+  absl::MutexLock lock(&mu_);
+  for (auto& a : actors_) a->Stop();
+  for (auto& w : target_workers_) w->Stop();
+  service_->Shutdown();
+  for (std::thread& t : threads_) t.join();
+  threads_.clear();
+  // Destroying the workers joins their weights-subscription threads.
+  actors_.clear();
+  target_workers_.clear();
+}
+
+}  // namespace polo::server
