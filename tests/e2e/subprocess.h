@@ -37,6 +37,7 @@ class Subprocess {
   // still running at `deadline`.
   std::optional<int> Wait(absl::Time deadline);
   bool running();
+  pid_t pid() const { return pid_; }
   const std::string& log_path() const { return log_path_; }
   // The log's contents (for failure messages).
   std::string Log() const;
