@@ -343,14 +343,16 @@ TEST_F(HumanoidServiceTest, ASecondTargetWorkerCutsTheTargetTimeOfASynchronousUp
       << "\nCPU share during targets: one " << one_cpu / sum_one << ", two " << two_cpu[0] / sum_two
       << " + " << two_cpu[1] / sum_two << " (below ~0.9 each: the workers were short of cores)";
 
-  learner->Signal(SIGTERM);
-  EXPECT_EQ(learner->Wait(absl::Now() + absl::Seconds(120)), 0) << learner->Log();
+  // Workers first, while the learner still answers their goodbyes (an
+  // actor whose learner vanished mid-call exits with CANCELLED).
   actor->Signal(SIGTERM);
   first->Signal(SIGTERM);
   second->Signal(SIGTERM);
   EXPECT_EQ(actor->Wait(absl::Now() + absl::Seconds(30)), 0) << actor->Log();
   EXPECT_EQ(first->Wait(absl::Now() + absl::Seconds(30)), 0) << first->Log();
   EXPECT_EQ(second->Wait(absl::Now() + absl::Seconds(30)), 0) << second->Log();
+  learner->Signal(SIGTERM);
+  EXPECT_EQ(learner->Wait(absl::Now() + absl::Seconds(120)), 0) << learner->Log();
 }
 
 }  // namespace
