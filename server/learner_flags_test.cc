@@ -1,0 +1,80 @@
+#include "server/learner_flags.h"
+
+#include <optional>
+#include <string>
+
+#include <gtest/gtest.h>
+
+#include "absl/flags/flag.h"
+#include "planner/mppi_flags.h"
+#include "server/run_config.h"
+
+ABSL_DECLARE_FLAG(std::optional<int>, target_states);
+ABSL_DECLARE_FLAG(std::optional<bool>, warm_start);
+
+namespace polo::server {
+namespace {
+
+// Flags are process-global: each test sets what it needs and restores it.
+class LearnerFlagsTest : public ::testing::Test {
+ protected:
+  void TearDown() override {
+    absl::SetFlag(&FLAGS_task, std::string(kDefaultTask));
+    absl::SetFlag(&FLAGS_horizon, std::nullopt);
+    absl::SetFlag(&FLAGS_target_states, std::nullopt);
+    absl::SetFlag(&FLAGS_warm_start, std::nullopt);
+  }
+};
+
+TEST_F(LearnerFlagsTest, HumanoidTasksGetTheHumanoidPresets) {
+  absl::SetFlag(&FLAGS_task, std::string("humanoid_getup"));
+  absl::StatusOr<polo::RunConfig> c = RunConfigFromFlags();
+  ASSERT_TRUE(c.ok()) << c.status();
+  EXPECT_EQ(c->mppi().horizon(), 32);
+  EXPECT_EQ(c->mppi().temperature(), 0.05);
+  EXPECT_FALSE(c->mppi().normalized_temperature());
+  EXPECT_EQ(c->training().target_states(), 128u);
+  EXPECT_EQ(c->targets().horizon(), 16);
+  EXPECT_EQ(c->targets().num_rollouts(), 24);
+  EXPECT_TRUE(c->targets().warm_start());
+  EXPECT_EQ(c->ensemble().value_scale(), 10.0);
+  EXPECT_EQ(c->total_steps(), 12000u);
+}
+
+TEST_F(LearnerFlagsTest, GivenFlagsOverrideTheHumanoidPresets) {
+  absl::SetFlag(&FLAGS_task, std::string("humanoid_getup"));
+  absl::SetFlag(&FLAGS_horizon, 64);
+  absl::SetFlag(&FLAGS_target_states, 0);
+  absl::SetFlag(&FLAGS_warm_start, false);
+  absl::StatusOr<polo::RunConfig> c = RunConfigFromFlags();
+  ASSERT_TRUE(c.ok()) << c.status();
+  EXPECT_EQ(c->mppi().horizon(), 64);
+  EXPECT_EQ(c->training().target_states(), 0u);  // Algorithm 1.
+  EXPECT_FALSE(c->targets().warm_start());
+}
+
+TEST_F(LearnerFlagsTest, PointMassWorldsKeepAlgorithmOneWithoutWarmStart) {
+  absl::StatusOr<polo::RunConfig> c = RunConfigFromFlags();
+  ASSERT_TRUE(c.ok()) << c.status();
+  EXPECT_EQ(c->task(), kDefaultTask);
+  EXPECT_EQ(c->training().target_states(), 0u);
+  EXPECT_FALSE(c->targets().warm_start());
+  EXPECT_FALSE(c->ensemble().has_value_scale());
+  EXPECT_EQ(c->mppi().horizon(), 32);
+}
+
+TEST_F(LearnerFlagsTest, BadValuesAreReportedInFlagTerms) {
+  absl::SetFlag(&FLAGS_target_states, -1);
+  EXPECT_EQ(RunConfigFromFlags().status().message(), "--target_states: got \"-1\", expected >= 0");
+  EXPECT_EQ(InFlagTerms(absl::InvalidArgumentError(
+                            "ensemble.spec.value_scale: is 0, expected finite and > 0"))
+                .message(),
+            "--value_scale: is 0, expected finite and > 0");
+  EXPECT_EQ(InFlagTerms(absl::InvalidArgumentError("training.target_states: got 5000, expected "
+                                                   "in [0, 4096]"))
+                .message(),
+            "--target_states: got 5000, expected in [0, 4096]");
+}
+
+}  // namespace
+}  // namespace polo::server
