@@ -54,18 +54,9 @@ class HumanoidServiceTest : public ::testing::Test {
     return std::make_unique<Subprocess>(std::move(argv), absl::StrCat(dir_, "/", name, ".log"));
   }
 
-  // `cli <command> --json` parsed as Message, or nullopt if the learner
-  // does not answer.
   template <typename Message>
   std::optional<Message> CliJson(const std::string& command) {
-    std::optional<std::string> out = RunAndCapture(
-        {RunfilePath("server/cli"), "--learner=" + address_, command, "--json"}, absl::Seconds(30));
-    if (!out) return std::nullopt;
-    Message m;
-    google::protobuf::util::JsonParseOptions options;
-    options.ignore_unknown_fields = true;
-    if (!google::protobuf::util::JsonStringToMessage(*out, &m, options).ok()) return std::nullopt;
-    return m;
+    return polo::testing::CliJson<Message>(address_, command);
   }
 
   // Connected target workers as `cli workers --json` lists them (-1 if the

@@ -101,14 +101,7 @@ class MultiProcessTest : public ::testing::Test {
 
   template <typename Message>
   std::optional<Message> CliJson(const std::string& command) {
-    std::optional<std::string> out = RunAndCapture(
-        {RunfilePath("server/cli"), "--learner=" + address_, command, "--json"}, absl::Seconds(30));
-    if (!out) return std::nullopt;
-    Message m;
-    google::protobuf::util::JsonParseOptions options;
-    options.ignore_unknown_fields = true;
-    if (!google::protobuf::util::JsonStringToMessage(*out, &m, options).ok()) return std::nullopt;
-    return m;
+    return polo::testing::CliJson<Message>(address_, command);
   }
 
   int port_ = 0;

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "absl/time/time.h"
+#include "google/protobuf/util/json_util.h"
 
 namespace polo::testing {
 
@@ -52,6 +53,21 @@ class Subprocess {
 // nullopt if it failed or timed out.
 std::optional<std::string> RunAndCapture(const std::vector<std::string>& argv,
                                          absl::Duration timeout);
+
+// `//server:cli --learner=<address> <command> --json` parsed as Message
+// (unknown fields ignored), or nullopt if the learner does not answer
+// within 30 s or the output does not parse.
+template <typename Message>
+std::optional<Message> CliJson(const std::string& address, const std::string& command) {
+  std::optional<std::string> out = RunAndCapture(
+      {RunfilePath("server/cli"), "--learner=" + address, command, "--json"}, absl::Seconds(30));
+  if (!out) return std::nullopt;
+  Message m;
+  google::protobuf::util::JsonParseOptions options;
+  options.ignore_unknown_fields = true;
+  if (!google::protobuf::util::JsonStringToMessage(*out, &m, options).ok()) return std::nullopt;
+  return m;
+}
 
 }  // namespace polo::testing
 
