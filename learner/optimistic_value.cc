@@ -35,6 +35,13 @@ void OptimisticValue::Evaluate(const double* features, int batch, double* values
 }
 
 absl::Status OptimisticValue::SetWeights(const polo::EnsembleWeights& weights) {
+  return SetWeights(weights, kappa_);
+}
+
+absl::Status OptimisticValue::SetWeights(const polo::EnsembleWeights& weights, double kappa) {
+  if (!std::isfinite(kappa)) {
+    return absl::InvalidArgumentError(absl::StrCat("kappa: is ", kappa, ", expected finite"));
+  }
   absl::StatusOr<std::unique_ptr<EigenEnsemble>> ensemble = EigenEnsemble::Create(weights);
   if (!ensemble.ok()) return ensemble.status();
   if ((*ensemble)->num_features() != ensemble_->num_features()) {
@@ -43,6 +50,7 @@ absl::Status OptimisticValue::SetWeights(const polo::EnsembleWeights& weights) {
                      ensemble_->num_features(), " (the planner's feature length)"));
   }
   ensemble_ = *std::move(ensemble);
+  kappa_ = kappa;
   const int capacity = capacity_;
   capacity_ = 0;
   Reserve(capacity);

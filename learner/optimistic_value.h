@@ -41,10 +41,12 @@ class OptimisticValue : public polo::planner::TerminalValue {
   // Allocates scratch for batches up to max_batch now.
   void Reserve(int max_batch);
 
-  // Replaces the weights (e.g. on a new broadcast), keeping κ and the
-  // reserved batch size. Returns InvalidArgument and keeps the old weights
-  // if the new ones are malformed or have a different num_features.
+  // Replaces the weights (e.g. on a new broadcast), keeping the reserved
+  // batch size, and κ unless one is given. Returns InvalidArgument and keeps
+  // the old weights and κ if the new weights are malformed or have a
+  // different num_features, or κ is not finite.
   absl::Status SetWeights(const polo::EnsembleWeights& weights);
+  absl::Status SetWeights(const polo::EnsembleWeights& weights, double kappa);
 
  private:
   OptimisticValue(std::unique_ptr<EigenEnsemble> ensemble, double kappa);

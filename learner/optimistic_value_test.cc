@@ -81,5 +81,25 @@ TEST(OptimisticValueTest, SetWeightsSwapsWeightsAndKeepsThemOnError) {
   EXPECT_EQ(value->version(), 8u);
 }
 
+TEST(OptimisticValueTest, SetWeightsWithKappaChangesTheAggregate) {
+  const polo::EnsembleWeights weights =
+      RandomEnsembleWeights(MakeSpec(6, 4, {16}, polo::EnsembleSpec::TANH, 1.0), 1);
+  std::unique_ptr<OptimisticValue> value = *OptimisticValue::Create(weights, 1.0);
+  const std::vector<double> x = Features(10, 6, 3);
+  std::vector<double> out(10), expected(10), members(10 * 4);
+  std::unique_ptr<EigenEnsemble> ensemble = *EigenEnsemble::Create(weights);
+  ensemble->EvaluateMembers(x.data(), 10, members.data());
+
+  ASSERT_TRUE(value->SetWeights(weights, 0.0).ok());
+  EXPECT_EQ(value->kappa(), 0.0);
+  value->Evaluate(x.data(), 10, out.data());
+  EigenEnsemble::Aggregate(members.data(), 10, 4, 0.0, expected.data());
+  EXPECT_EQ(out, expected);
+
+  const absl::Status status = value->SetWeights(weights, std::nan(""));
+  EXPECT_EQ(status.message(), "kappa: is nan, expected finite");
+  EXPECT_EQ(value->kappa(), 0.0);
+}
+
 }  // namespace
 }  // namespace polo::learner

@@ -128,12 +128,13 @@ absl::Status LearnerCore::Initialise() {
     run_folder_ = *std::move(folder);
   }
   last_checkpoint_time_ = absl::Now();
-  return PublishWeights();
+  return PublishWeights(agent_steps_);
 }
 
-absl::Status LearnerCore::PublishWeights() {
+absl::Status LearnerCore::PublishWeights(uint64_t agent_steps) {
   absl::StatusOr<polo::EnsembleWeights> weights = trainer_->ExportWeights();
   if (!weights.ok()) return weights.status();
+  weights->set_agent_steps(agent_steps);
   auto shared = std::make_shared<const polo::EnsembleWeights>(*std::move(weights));
   const int64_t now_us = absl::ToUnixMicros(absl::Now());  // Before subscribers can wake.
   absl::Status status = broadcaster_.Publish(std::move(shared));

@@ -158,7 +158,10 @@ class LearnerCore {
   // `steps` Adam steps on minibatches drawn from `set`; adds their losses.
   absl::Status TrainOn(const TargetSet& set, int steps, double* loss_sum)
       ABSL_LOCKS_EXCLUDED(mu_);
-  absl::Status PublishWeights();
+  // Broadcasts the trainer's weights stamped with `agent_steps` (the
+  // count when they were made; actors schedule κ by it).
+  absl::Status PublishWeights(uint64_t agent_steps);
+  uint64_t AgentSteps() const ABSL_LOCKS_EXCLUDED(mu_);
   absl::StatusOr<std::string> WriteCheckpointNow() ABSL_LOCKS_EXCLUDED(mu_);
   void AppendMetrics() ABSL_LOCKS_EXCLUDED(mu_);
   // Appends every pending episode record to episodes.jsonl, in episode

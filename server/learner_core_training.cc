@@ -148,6 +148,11 @@ absl::Status LearnerCore::TrainOn(const TargetSet& set, int steps, double* loss_
   return absl::OkStatus();
 }
 
+uint64_t LearnerCore::AgentSteps() const {
+  absl::MutexLock lock(&mu_);
+  return agent_steps_;
+}
+
 absl::Status LearnerCore::RunUpdate() {
   const absl::Time start = absl::Now();
   {
@@ -181,7 +186,7 @@ absl::Status LearnerCore::RunUpdateRounds() {
       return set.status();
     }
     if (absl::Status s = TrainOn(*set, rounds, &loss_sum); !s.ok()) return s;
-    if (absl::Status s = PublishWeights(); !s.ok()) return s;
+    if (absl::Status s = PublishWeights(AgentSteps()); !s.ok()) return s;
   } else if (options_.config.mode() == polo::SYNCHRONOUS) {
     for (int g = 0; g < rounds; ++g) {
       // One round's n states, split across the connected target workers.
@@ -195,7 +200,7 @@ absl::Status LearnerCore::RunUpdateRounds() {
       }
       if (absl::Status s = TrainOn(*set, 1, &loss_sum); !s.ok()) return s;
       // The next round's targets use these weights (Algorithm 1).
-      if (absl::Status s = PublishWeights(); !s.ok()) return s;
+      if (absl::Status s = PublishWeights(AgentSteps()); !s.ok()) return s;
     }
   } else {
     // All G rounds' jobs at once: the pool computes them in parallel.
@@ -214,7 +219,7 @@ absl::Status LearnerCore::RunUpdateRounds() {
       }
       if (absl::Status s = TrainOn(*set, 1, &loss_sum); !s.ok()) return s;
     }
-    if (absl::Status s = PublishWeights(); !s.ok()) return s;
+    if (absl::Status s = PublishWeights(AgentSteps()); !s.ok()) return s;
   }
   absl::MutexLock lock(&mu_);
   value_loss_ = loss_sum / rounds;

@@ -43,6 +43,9 @@ ABSL_FLAG(std::string, hidden_sizes, "",
 ABSL_FLAG(double, prior_scale, 1.0, "beta: weight of each member's frozen random prior");
 ABSL_FLAG(std::optional<double>, kappa, std::nullopt,
           "optimism of eq. 6, 0 = mean of the members (default 1; point-mass worlds 5)");
+ABSL_FLAG(std::optional<double>, final_kappa, std::nullopt,
+          "kappa at --total_steps: the actors' kappa moves linearly from --kappa to it over "
+          "the run (default: none, kappa throughout; humanoid tasks 0)");
 ABSL_FLAG(std::optional<int>, target_horizon, std::nullopt,
           "N of the N-step targets, eq. 7 (default 16; point-mass worlds 8)");
 ABSL_FLAG(std::optional<int>, target_rollouts, std::nullopt,
@@ -100,6 +103,10 @@ void ApplyHumanoidPresets(polo::RunConfig* c) {
   c->mutable_targets()->set_warm_start(true);
   // Returns reach 1 / (1 - γ) = 100: nets in units of 10.
   c->mutable_ensemble()->set_value_scale(10.0);
+  // Optimism from κ = 1 down to the members' mean at the end of the run:
+  // with κ = 1 throughout the last episodes kept exploring off their feet
+  // (README, "Humanoid getup").
+  c->set_final_kappa(0.0);
 }
 
 // Calls set(*value) where the optional flag was given.
@@ -197,6 +204,9 @@ absl::StatusOr<polo::RunConfig> RunConfigFromFlags() {
   e->set_prior_scale(absl::GetFlag(FLAGS_prior_scale));
   SetIfGiven(FLAGS_value_scale, [e](double v) { e->set_value_scale(v); });
   SetIfGiven(FLAGS_kappa, [&c](double v) { c.set_kappa(v); });
+  SetIfGiven(FLAGS_final_kappa, [&c](double v) { c.set_final_kappa(v); });
+  // A run without an end has nothing to anneal towards: the preset yields.
+  if (total == 0 && !absl::GetFlag(FLAGS_final_kappa).has_value()) c.clear_final_kappa();
 
   polo::TargetConfig* tc = c.mutable_targets();
   SetIfGiven(FLAGS_target_horizon, [tc](int v) { tc->set_horizon(v); });
@@ -239,6 +249,7 @@ absl::Status InFlagTerms(const absl::Status& status) {
       {"ensemble.value_scale", "value_scale"},
       {"training.", ""},
       {"kappa", "kappa"},
+      {"final_kappa", "final_kappa"},
       {"episode_length", "episode_length"},
   };
   const std::string message(status.message());

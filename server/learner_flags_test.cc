@@ -11,6 +11,7 @@
 
 ABSL_DECLARE_FLAG(std::optional<int>, target_states);
 ABSL_DECLARE_FLAG(std::optional<bool>, warm_start);
+ABSL_DECLARE_FLAG(std::optional<double>, final_kappa);
 
 namespace polo::server {
 namespace {
@@ -23,6 +24,8 @@ class LearnerFlagsTest : public ::testing::Test {
     absl::SetFlag(&FLAGS_horizon, std::nullopt);
     absl::SetFlag(&FLAGS_target_states, std::nullopt);
     absl::SetFlag(&FLAGS_warm_start, std::nullopt);
+    absl::SetFlag(&FLAGS_final_kappa, std::nullopt);
+    absl::SetFlag(&FLAGS_total_steps, -1);
   }
 };
 
@@ -39,6 +42,25 @@ TEST_F(LearnerFlagsTest, HumanoidTasksGetTheHumanoidPresets) {
   EXPECT_TRUE(c->targets().warm_start());
   EXPECT_EQ(c->ensemble().value_scale(), 10.0);
   EXPECT_EQ(c->total_steps(), 12000u);
+  EXPECT_EQ(c->kappa(), 1.0);
+  ASSERT_TRUE(c->has_final_kappa());
+  EXPECT_EQ(c->final_kappa(), 0.0);
+}
+
+TEST_F(LearnerFlagsTest, AHumanoidRunWithoutAnEndKeepsKappaUnlessFinalKappaIsGiven) {
+  absl::SetFlag(&FLAGS_task, std::string("humanoid_getup"));
+  absl::SetFlag(&FLAGS_total_steps, 0);
+  absl::StatusOr<polo::RunConfig> c = RunConfigFromFlags();
+  ASSERT_TRUE(c.ok()) << c.status();
+  EXPECT_FALSE(c->has_final_kappa());
+  absl::SetFlag(&FLAGS_final_kappa, 0.5);
+  c = RunConfigFromFlags();
+  ASSERT_TRUE(c.ok()) << c.status();
+  EXPECT_EQ(c->final_kappa(), 0.5);  // Refused later by ValidateRunConfig, in flag terms.
+  EXPECT_EQ(InFlagTerms(absl::InvalidArgumentError(
+                            "final_kappa: got 0.5, expected absent when total_steps is 0"))
+                .message(),
+            "--final_kappa: got 0.5, expected absent when total_steps is 0");
 }
 
 TEST_F(LearnerFlagsTest, GivenFlagsOverrideTheHumanoidPresets) {

@@ -1,5 +1,6 @@
 #include "server/run_config.h"
 
+#include <algorithm>
 #include <cmath>
 #include <string>
 
@@ -114,6 +115,13 @@ absl::Status ValidateRunConfig(const polo::RunConfig& c, const models::Task& tas
   if (t.lease_ms() < 1) return Bad("training.lease_ms", t.lease_ms(), ">= 1");
   if (t.replay_capacity() < 1) return Bad("training.replay_capacity", t.replay_capacity(), ">= 1");
   if (!std::isfinite(c.kappa())) return Bad("kappa", c.kappa(), "finite");
+  if (c.has_final_kappa()) {
+    if (!std::isfinite(c.final_kappa())) return Bad("final_kappa", c.final_kappa(), "finite");
+    if (c.total_steps() == 0) {
+      return Bad("final_kappa", c.final_kappa(),
+                 "absent when total_steps is 0 (the schedule ends at total_steps)");
+    }
+  }
   if (c.episode_length() < 1) return Bad("episode_length", c.episode_length(), ">= 1");
   if (c.targets().gamma() != c.mppi().gamma()) {
     return Bad("targets.gamma", c.targets().gamma(), "equal to mppi.gamma");
@@ -126,6 +134,13 @@ absl::Status ValidateRunConfig(const polo::RunConfig& c, const models::Task& tas
     return Bad("num_features", c.num_features(), "the task's");
   }
   return absl::OkStatus();
+}
+
+double KappaAt(const polo::RunConfig& config, uint64_t agent_steps) {
+  if (!config.has_final_kappa() || config.total_steps() == 0) return config.kappa();
+  const double progress =
+      std::min(1.0, static_cast<double>(agent_steps) / static_cast<double>(config.total_steps()));
+  return config.kappa() + progress * (config.final_kappa() - config.kappa());
 }
 
 planner::MppiSettings MppiSettingsFromConfig(const polo::RunConfig& config, uint64_t seed) {

@@ -38,6 +38,11 @@ void CompleteRunConfig(const models::Task& task, polo::RunConfig* config);
 // `task`.
 absl::Status ValidateRunConfig(const polo::RunConfig& config, const models::Task& task);
 
+// κ of the actors' terminal value with weights published after
+// `agent_steps`: kappa, or, with final_kappa, the straight line from kappa
+// at step 0 to final_kappa at total_steps (held there after it).
+double KappaAt(const polo::RunConfig& config, uint64_t agent_steps);
+
 // The actors' MPPI settings, seeded with `seed`.
 planner::MppiSettings MppiSettingsFromConfig(const polo::RunConfig& config, uint64_t seed);
 

@@ -72,14 +72,15 @@ void Actor::RefreshValue() {
   if (value_ != nullptr && value_->version() == latest->version()) return;
   if (value_ == nullptr) {
     absl::StatusOr<std::unique_ptr<learner::OptimisticValue>> value =
-        learner::OptimisticValue::Create(*latest, config_.kappa());
+        learner::OptimisticValue::Create(*latest, server::KappaAt(config_, latest->agent_steps()));
     if (value.ok()) {
       value_ = *std::move(value);
       value_->Reserve(config_.mppi().num_rollouts());
     }
     return;
   }
-  if (absl::Status s = value_->SetWeights(*latest); !s.ok()) {
+  if (absl::Status s = value_->SetWeights(*latest, server::KappaAt(config_, latest->agent_steps()));
+      !s.ok()) {
     ABSL_RAW_LOG(WARNING, "ignoring weights version %llu: %s",
                  static_cast<unsigned long long>(latest->version()), s.ToString().c_str());
   }
