@@ -6,6 +6,7 @@
 #ifndef POLO_LEARNER_OCCUPANCY_GRID_H_
 #define POLO_LEARNER_OCCUPANCY_GRID_H_
 
+#include <string>
 #include <vector>
 
 #include "models/task.h"
@@ -25,6 +26,13 @@ class OccupancyGrid {
   // Visited cells / all cells, in [0, 1].
   double coverage() const;
   int visited_cells() const { return visited_; }
+
+  // One byte per cell (1 = visited), row-major as CellCentre numbers them:
+  // for checkpoints.
+  const std::vector<char>& cells() const { return cells_; }
+  // Restores cells() saved from a grid of the same size; false (and no
+  // change) if the size differs.
+  bool Restore(const std::string& cells);
 
  private:
   models::CoverageGrid grid_;

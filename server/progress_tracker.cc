@@ -53,27 +53,19 @@ CpuMeter::Reading CpuMeter::Read(absl::Time now) {
 
 ProgressTracker::ProgressTracker(const models::Task* task, absl::Time started)
     : task_(task), started_(started), data_(mj_makeData(task->model())), cpu_(started) {
-  if (const models::CoverageGrid* grid = task->coverage_grid()) {
-    visited_cells_.assign(static_cast<size_t>(grid->cells_per_side) * grid->cells_per_side, 0);
-  }
+  if (const models::CoverageGrid* grid = task->coverage_grid()) grid_.emplace(*grid);
   const std::vector<std::string>& names = task->metric_names();
   const auto it = std::find(names.begin(), names.end(), "root_height");
   if (it != names.end()) root_height_index_ = static_cast<int>(it - names.begin());
 }
 
 void ProgressTracker::MarkCell(const polo::VisitedState& state) {
-  const models::CoverageGrid* grid = task_->coverage_grid();
-  if (grid == nullptr) return;
+  if (!grid_.has_value()) return;
   const mjModel* m = task_->model();
   models::RestorePhysicsState(m, state.physics_state().data(), data_.get());
   mj_kinematics(m, data_.get());
   double xy[2];
-  if (!task_->PlanarPosition(m, data_.get(), xy)) return;
-  const int n = grid->cells_per_side;
-  const int cx = static_cast<int>(std::floor((xy[0] - grid->x_min) / (grid->x_max - grid->x_min) * n));
-  const int cy = static_cast<int>(std::floor((xy[1] - grid->y_min) / (grid->y_max - grid->y_min) * n));
-  if (cx < 0 || cy < 0 || cx >= n || cy >= n) return;
-  visited_cells_[static_cast<size_t>(cy) * n + cx] = 1;
+  if (task_->PlanarPosition(m, data_.get(), xy)) grid_->Visit(xy[0], xy[1]);
 }
 
 std::optional<polo::EpisodeRecord> ProgressTracker::AddState(const std::string& worker_id,
@@ -164,9 +156,7 @@ void ProgressTracker::AddTargets(uint64_t n, absl::Time now) {
 }
 
 double ProgressTracker::coverage() const {
-  if (visited_cells_.empty()) return -1.0;
-  const size_t visited = std::count(visited_cells_.begin(), visited_cells_.end(), 1);
-  return static_cast<double>(visited) / visited_cells_.size();
+  return grid_.has_value() ? grid_->coverage() : -1.0;
 }
 
 void ProgressTracker::Fill(absl::Time now, polo::Progress* p) const {
@@ -198,7 +188,7 @@ void ProgressTracker::Save(polo::ProgressSnapshot* s) const {
   s->set_episodes(episodes_);
   s->clear_recent_returns();
   for (double r : returns_) s->add_recent_returns(r);
-  s->set_visited_cells(std::string(visited_cells_.begin(), visited_cells_.end()));
+  if (grid_.has_value()) s->set_visited_cells(std::string(grid_->cells().begin(), grid_->cells().end()));
   s->set_targets_computed(targets_);
   s->clear_open_episodes();
   for (const auto& [id, open] : open_) {
@@ -218,9 +208,7 @@ void ProgressTracker::Save(polo::ProgressSnapshot* s) const {
 void ProgressTracker::Restore(const polo::ProgressSnapshot& s) {
   episodes_ = s.episodes();
   returns_.assign(s.recent_returns().begin(), s.recent_returns().end());
-  if (s.visited_cells().size() == visited_cells_.size()) {
-    visited_cells_.assign(s.visited_cells().begin(), s.visited_cells().end());
-  }
+  if (grid_.has_value()) grid_->Restore(s.visited_cells());
   targets_ = s.targets_computed();
   open_.clear();
   const int num_metrics = static_cast<int>(task_->metric_names().size());

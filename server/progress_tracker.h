@@ -21,6 +21,7 @@
 #include "absl/base/thread_annotations.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
+#include "learner/occupancy_grid.h"
 #include "models/task.h"
 #include "proto/polo.pb.h"
 #include "server/server_checkpoint.pb.h"
@@ -129,7 +130,7 @@ class ProgressTracker {
   std::map<std::string, OpenEpisode> open_;    // Per actor, current episode.
   std::optional<polo::EpisodeRecord> last_episode_;
   std::deque<std::vector<double>> metrics_;     // Last 100 states.
-  std::vector<char> visited_cells_;
+  std::optional<learner::OccupancyGrid> grid_;  // Reward-free worlds only.
   uint64_t states_ = 0, targets_ = 0;
   std::deque<std::pair<absl::Time, uint64_t>> state_samples_, target_samples_;
   mutable CpuMeter cpu_;

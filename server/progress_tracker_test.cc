@@ -168,6 +168,18 @@ TEST(ProgressTrackerTest, APointMassRecordCarriesTheCoverage) {
   EXPECT_NE(EpisodeJsonLine(*r).find("\"coverage\":"), std::string::npos);
 }
 
+TEST(ProgressTrackerTest, APositionFarOutsideTheGridIsIgnored) {
+  auto task = Task("point_mass_maze");
+  ProgressTracker tracker(task.get(), kStart);
+  polo::VisitedState s;
+  for (int k = 0; k < models::PhysicsStateSize(task->model()); ++k) s.add_physics_state(0.0);
+  s.set_physics_state(1, 1e300);  // Once cast to int before the range check.
+  s.set_physics_state(2, -1e300);
+  for (size_t m = 0; m < task->metric_names().size(); ++m) s.add_metrics(0.0);
+  tracker.AddState("a1", s, 1, kStart);
+  EXPECT_EQ(tracker.coverage(), 0.0);
+}
+
 TEST(ProgressTrackerTest, AnEpisodeOpenAtACheckpointContinuesAfterRestore) {
   auto task = Task("humanoid_getup");
   ProgressTracker whole(task.get(), kStart);

@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <random>
 
 #include "absl/strings/str_cat.h"
 #include "server/grpc_status.h"
@@ -24,6 +25,11 @@ bool StopFlag::SleepFor(absl::Duration d) const {
   auto is_set = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) { return set_; };
   mu_.AwaitWithTimeout(absl::Condition(&is_set), d);
   return set_;
+}
+
+Backoff::Backoff() {
+  std::random_device device;
+  jitter_state_ = (static_cast<uint64_t>(device()) << 32) ^ device();
 }
 
 absl::Duration Backoff::Next() {

@@ -39,15 +39,19 @@ class StopFlag {
   bool set_ ABSL_GUARDED_BY(mu_) = false;
 };
 
-// Exponential backoff: 0.1 s, doubling to 5 s, with ±20% jitter.
+// Exponential backoff: 0.1 s, doubling to 5 s, with ±20% jitter. The
+// default jitter seed differs per instance and process (std::random_device),
+// so workers that lost the same learner do not retry in step.
 class Backoff {
  public:
+  Backoff();
+  explicit Backoff(uint64_t jitter_seed) : jitter_state_(jitter_seed) {}
   absl::Duration Next();
   void Reset() { attempt_ = 0; }
 
  private:
   int attempt_ = 0;
-  uint64_t jitter_state_ = 0x9e3779b97f4a7c15ULL;
+  uint64_t jitter_state_;
 };
 
 // A channel to "host:port" with the learner's 64 MiB message limit.
