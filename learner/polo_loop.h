@@ -54,7 +54,7 @@ struct PoloSettings {
   int episode_length = 0;  // 0: the task's.
   uint64_t seed = 0;       // Resets, noise, ensemble initialisation.
 
-  // The paper's humanoid settings (DESIGN.md sec. 4).
+  // The paper's humanoid settings (docs/settings.md, "Humanoid").
   static PoloSettings Paper();
   // The reward-free point-mass worlds (paper sec. 3.1; the paper gives only
   // H = 32): measured with //learner:exploration, see the README.

@@ -1,4 +1,4 @@
-// The replay buffer D of Algorithm 1 (DESIGN.md §3): the states the actors
+// The replay buffer D of Algorithm 1 (docs/design.md, "Replay buffer"): the states the actors
 // visited, with the full physics state (for N-step target computation), the
 // value features (for training) and where each came from. Fixed capacity;
 // when full, each Add drops the oldest entry (a ring).

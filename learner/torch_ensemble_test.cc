@@ -54,7 +54,7 @@ double WorstRelativeError(polo::EnsembleSpec::Activation activation, double valu
 }
 
 TEST(TorchEnsembleTest, EigenAndTorchAgreeWithTanh) {
-  // 1e-5 is DESIGN.md's contract for the two inference paths; measured
+  // 1e-5 is the two inference paths' contract (docs/design.md, "Value ensemble"); measured
   // 3.0e-7 (tanh) and 2.4e-7 (relu) on this batch.
   const double worst = WorstRelativeError(polo::EnsembleSpec::TANH);
   RecordProperty("worst_relative_error", absl::StrFormat("%.3g", worst));

@@ -1,5 +1,5 @@
 // Model Predictive Path Integral control (Williams et al. 2017), the local
-// trajectory optimiser of POLO (paper sec. 2.3, DESIGN.md sec. 3).
+// trajectory optimiser of POLO (paper sec. 2.3; docs/design.md, "MPPI").
 //
 // Each iteration samples K noisy control sequences around the nominal U
 // (planner/rollouts.h), scores rollout k by

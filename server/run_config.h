@@ -19,7 +19,7 @@ namespace polo::server {
 // the one-machine run finishes in minutes on two cores.
 inline constexpr char kDefaultTask[] = "point_mass_maze";
 
-// Paper defaults (DESIGN.md §4): SYNCHRONOUS; MPPI as planner/mppi.h's
+// Paper defaults (docs/settings.md, "Humanoid"): SYNCHRONOUS; MPPI as planner/mppi.h's
 // defaults (H = 64, K = 120, σ = 0.2, γ = 0.99, temperature and noise
 // smoothing as measured there); targets
 // N = 16 with 64 rollouts; ensemble 6 × (16, 16) tanh, β = 1, κ = 1;

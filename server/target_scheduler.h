@@ -1,4 +1,4 @@
-// Lease-based queue of target jobs (DESIGN.md §5). The learner adds jobs
+// Lease-based queue of target jobs (docs/design.md, "Target jobs"). The learner adds jobs
 // (minibatches of replay states plus the weights version to compute their
 // eq. 7 targets with); target workers lease them one at a time; a job whose
 // lease runs out (its worker vanished, crashed or is too slow) or whose

@@ -1,5 +1,5 @@
 // Latest-value broadcast of ensemble weights to any number of subscribers
-// (DESIGN.md §5). The learner publishes each new version once; every
+// (docs/design.md, "Weights broadcast"). The learner publishes each new version once; every
 // subscriber waits for "a version newer than the one I have" and gets the
 // newest one at that moment. A slow subscriber therefore skips versions but
 // never sees a torn one: published weights are immutable and shared.

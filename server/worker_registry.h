@@ -1,6 +1,6 @@
 // The learner's table of workers: who registered, when each was last seen,
 // what each contributed (for the CLI), and for actors the experience
-// sequence numbers (DESIGN.md §5: states carry (worker id, sequence number)
+// sequence numbers (docs/design.md, "Sequence numbers": states carry (worker id, sequence number)
 // and resent states are deduplicated).
 //
 // Sequence contract per actor: states are numbered 0, 1, 2, ...;

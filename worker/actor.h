@@ -1,4 +1,4 @@
-// An actor worker (DESIGN.md §1): plans with MPPI and the optimistic
+// An actor worker (docs/design.md, "Processes"): plans with MPPI and the optimistic
 // terminal value (eq. 6) using the newest weights the learner broadcast,
 // and sends every visited state to the learner.
 //

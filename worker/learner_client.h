@@ -1,6 +1,6 @@
 // What actor and target workers share to talk to the learner: a channel
 // with the service's message limits, reconnection with exponential backoff,
-// registration, and a background weights subscription (DESIGN.md §5:
+// registration, and a background weights subscription (docs/design.md, "Reconnection":
 // workers reconnect with backoff by themselves).
 //
 // Thread-safety: StopFlag and WeightsSubscription are thread-safe; the

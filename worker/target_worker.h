@@ -1,4 +1,4 @@
-// A target worker (DESIGN.md §3 "Targets", §5): pulls leased jobs from the
+// A target worker (docs/design.md, "Targets", "Target jobs"): pulls leased jobs from the
 // learner, computes each state's per-member N-step targets y_k (eq. 7,
 // learner/targets.h) with exactly the weights version the job names, and
 // returns them. Weights come from the broadcast stream, or from GetWeights
