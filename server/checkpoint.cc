@@ -48,7 +48,12 @@ absl::StatusOr<std::string> WriteCheckpoint(
   std::error_code ec;
   fs::create_directories(dir, ec);
   if (ec) return FsError("creating", dir.string(), ec);
-  const std::string name = absl::StrCat("ckpt-", state.agent_steps(), "-", state.updates());
+  // A new directory every time: a second checkpoint at the same counts (the
+  // final one after a periodic one, two Checkpoint calls) gets a suffix, so
+  // the one LATEST names is never removed or overwritten.
+  const std::string base = absl::StrCat("ckpt-", state.agent_steps(), "-", state.updates());
+  std::string name = base;
+  for (int copy = 2; fs::exists(dir / name, ec); ++copy) name = absl::StrCat(base, ".", copy);
   const fs::path tmp = dir / (name + ".tmp");
   const fs::path final_path = dir / name;
   fs::remove_all(tmp, ec);
@@ -59,7 +64,6 @@ absl::StatusOr<std::string> WriteCheckpoint(
   if (absl::Status s = WriteProto((tmp / "replay.pb").string(), replay); !s.ok()) return s;
   if (absl::Status s = save_trainer((tmp / "trainer.pb").string()); !s.ok()) return s;
 
-  fs::remove_all(final_path, ec);
   fs::rename(tmp, final_path, ec);
   if (ec) return FsError("renaming to", final_path.string(), ec);
   if (absl::Status s = learner::WriteFileAtomically((dir / "LATEST").string(), name); !s.ok()) {

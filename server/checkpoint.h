@@ -1,13 +1,15 @@
-// Learner checkpoints on disk (DESIGN.md §5): the ensemble trainer (weights,
+// Learner checkpoints on disk (docs/design.md, "Checkpoints"): the ensemble trainer (weights,
 // optimiser, RNG), the replay buffer and the learner's counters, written so
 // that a crash at any moment leaves either the previous checkpoint or the
 // complete new one, never a mix:
 //
-//   <run_dir>/checkpoints/ckpt-<steps>.tmp/  written and fsynced file by file,
-//   renamed to <run_dir>/checkpoints/ckpt-<steps>/, then
-//   <run_dir>/checkpoints/LATEST            replaced atomically with the name.
+//   <run_dir>/checkpoints/ckpt-<steps>-<updates>.tmp/  written and fsynced
+//       file by file, renamed to <run_dir>/checkpoints/ckpt-<steps>-<updates>/
+//       (".2", ".3", ... appended if that name exists), then
+//   <run_dir>/checkpoints/LATEST  replaced atomically with the name.
 //
-// Older checkpoints beyond `keep` are deleted afterwards. Stateless
+// An existing checkpoint is never overwritten. Older checkpoints beyond
+// `keep` are deleted afterwards, never the one LATEST names. Stateless
 // functions; one writer per run folder at a time.
 #ifndef POLO_SERVER_CHECKPOINT_H_
 #define POLO_SERVER_CHECKPOINT_H_

@@ -44,6 +44,11 @@ learner::TrainerSettings TrainerSettingsFromConfig(const polo::RunConfig& c) {
 absl::Status LearnerCore::Initialise() {
   absl::MutexLock lock(&mu_);
   polo::RunConfig& config = options_.config;
+  if (options_.checkpoint_period <= absl::ZeroDuration()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "checkpoint_period: got ", absl::FormatDuration(options_.checkpoint_period),
+        ", expected > 0"));
+  }
   absl::StatusOr<std::unique_ptr<models::Task>> task = models::MakeTask(config.task());
   if (!task.ok()) {
     return absl::InvalidArgumentError(absl::StrCat("task: ", task.status().message()));
@@ -112,6 +117,10 @@ absl::Status LearnerCore::Initialise() {
     duplicates_ = st.duplicates_dropped();
     std::istringstream rng_state(st.rng_state());
     rng_state >> rng_;
+    if (!rng_state) {
+      return absl::DataLossError(absl::StrCat(
+          checkpoint->path, "/learner.pb: rng_state does not parse as a std::mt19937_64 state"));
+    }
     registry_.Restore({st.actor_sequences().begin(), st.actor_sequences().end()},
                       st.next_worker_number());
     progress_->Restore(st.progress());
@@ -149,18 +158,24 @@ void LearnerCore::Start() {
 }
 
 absl::Status LearnerCore::Stop() {
+  // One caller stops; concurrent and later callers wait for it and get its
+  // result.
+  absl::MutexLock stop_lock(&stop_mu_);
+  std::thread training;
   {
     absl::MutexLock lock(&mu_);
-    if (stopped_) return absl::OkStatus();
+    if (stopped_) return stop_status_;
     stopping_ = true;
+    training = std::move(training_thread_);  // Start wrote it under mu_.
   }
   if (scheduler_ != nullptr) scheduler_->Close();
-  if (training_thread_.joinable()) training_thread_.join();
+  if (training.joinable()) training.join();
   absl::Status status;
   if (run_folder_ != nullptr) status = WriteCheckpointNow().status();
   broadcaster_.Close();
   absl::MutexLock lock(&mu_);
   stopped_ = true;
+  stop_status_ = status;
   return status;
 }
 

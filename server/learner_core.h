@@ -1,4 +1,4 @@
-// The central learner of the POLO service (DESIGN.md §1, §5), without gRPC:
+// The central learner of the POLO service (docs/design.md, "Processes", "Service"), without gRPC:
 // replay buffer, experience deduplication, the target-job scheduler, the
 // ensemble trainer, the weights broadcast, progress and checkpoints. The
 // gRPC service (learner_service.h) is a thin edge over it; tests drive it
@@ -94,7 +94,8 @@ class LearnerCore {
   void Start() ABSL_LOCKS_EXCLUDED(mu_);
   // Stops the training thread (an update in progress is abandoned), wakes
   // every waiter and writes a final checkpoint if there is a run folder.
-  // Idempotent; returns the checkpoint's error, if any.
+  // Idempotent and safe from several threads at once: every caller gets
+  // the checkpoint's error, if any.
   absl::Status Stop() ABSL_LOCKS_EXCLUDED(mu_);
 
   // --- RPCs (see proto/polo.proto for the contracts) ---
@@ -178,13 +179,15 @@ class LearnerCore {
   std::string instance_;
   absl::Time started_;
   std::string resumed_from_;
-  std::thread training_thread_;
+  std::thread training_thread_ ABSL_GUARDED_BY(mu_);
   // When the newest weights were published (µs since the epoch).
   std::atomic<int64_t> published_unix_us_{0};
 
   mutable absl::Mutex mu_;
   bool stopping_ ABSL_GUARDED_BY(mu_) = false;
   bool stopped_ ABSL_GUARDED_BY(mu_) = false;
+  absl::Status stop_status_ ABSL_GUARDED_BY(mu_);  // Stop's result, for later callers.
+  absl::Mutex stop_mu_ ABSL_ACQUIRED_BEFORE(mu_);   // Serialises Stop.
   bool paused_ ABSL_GUARDED_BY(mu_) = false;          // SYNCHRONOUS: updating.
   bool update_running_ ABSL_GUARDED_BY(mu_) = false;
   uint64_t agent_steps_ ABSL_GUARDED_BY(mu_) = 0;

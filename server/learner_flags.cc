@@ -250,6 +250,7 @@ absl::Status InFlagTerms(const absl::Status& status) {
       {"training.", ""},
       {"kappa", "kappa"},
       {"final_kappa", "final_kappa"},
+      {"checkpoint_period", "checkpoint_every_s"},
       {"episode_length", "episode_length"},
   };
   const std::string message(status.message());

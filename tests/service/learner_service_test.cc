@@ -9,12 +9,16 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <atomic>
 #include <limits>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "grpc/reflection/v1alpha/reflection.grpc.pb.h"
+#include "server/learner_flags.h"
+#include "server/server_checkpoint.pb.h"
 #include "tests/service/service_fixture.h"
 
 namespace polo::testing {
@@ -506,6 +510,65 @@ TEST_F(LearnerServiceTest, AnEpisodeEndAppendsALineToEpisodesJsonlAndShowsInProg
       << lines[0];
   EXPECT_NE(lines[0].find(",\"length\":3,"), std::string::npos) << lines[0];
   EXPECT_NE(lines[0].find(",\"coverage\":"), std::string::npos) << lines[0];
+}
+
+TEST_F(LearnerServiceTest, StopFromSeveralThreadsAtOnceStopsOnceAndAnswersAll) {
+  const std::string run_dir = std::string(std::getenv("TEST_TMPDIR")) + "/concurrent_stop";
+  std::filesystem::remove_all(run_dir);
+  StartLearner(SmallConfig(polo::SYNCHRONOUS), run_dir);
+  service_->Shutdown();
+  std::vector<std::thread> stoppers;
+  std::atomic<int> ok{0};
+  for (int i = 0; i < 8; ++i) {
+    stoppers.emplace_back([&] { ok += core_->Stop().ok() ? 1 : 0; });
+  }
+  for (std::thread& t : stoppers) t.join();
+  EXPECT_EQ(ok.load(), 8);
+  // One final checkpoint, not one per caller.
+  int checkpoints = 0;
+  for (const auto& e : std::filesystem::directory_iterator(run_dir + "/checkpoints")) {
+    checkpoints += e.is_directory();
+  }
+  EXPECT_EQ(checkpoints, 1);
+}
+
+TEST_F(LearnerServiceTest, AnUnreadableRngStateInTheCheckpointIsDataLoss) {
+  const std::string run_dir = std::string(std::getenv("TEST_TMPDIR")) + "/bad_rng";
+  std::filesystem::remove_all(run_dir);
+  StartLearner(SmallConfig(polo::SYNCHRONOUS), run_dir);
+  StopLearner();
+  std::ifstream latest(run_dir + "/checkpoints/LATEST");
+  std::string name;
+  latest >> name;
+  const std::string learner_pb = run_dir + "/checkpoints/" + name + "/learner.pb";
+  polo::LearnerState state;
+  {
+    std::ifstream in(learner_pb, std::ios::binary);
+    ASSERT_TRUE(state.ParseFromIstream(&in));
+  }
+  state.set_rng_state("not a generator state");
+  {
+    std::ofstream out(learner_pb, std::ios::binary | std::ios::trunc);
+    ASSERT_TRUE(state.SerializeToOstream(&out));
+  }
+  server::LearnerOptions options;
+  options.config = SmallConfig(polo::SYNCHRONOUS);
+  options.run_dir = run_dir;
+  options.resume = true;
+  const absl::Status status = server::LearnerCore::Create(options).status();
+  EXPECT_EQ(status.code(), absl::StatusCode::kDataLoss);
+  EXPECT_NE(status.message().find("learner.pb: rng_state does not parse"), std::string::npos)
+      << status.message();
+}
+
+TEST_F(LearnerServiceTest, ANonPositiveCheckpointPeriodIsRefused) {
+  server::LearnerOptions options;
+  options.config = SmallConfig(polo::SYNCHRONOUS);
+  options.checkpoint_period = absl::ZeroDuration();
+  EXPECT_EQ(server::LearnerCore::Create(options).status().message(),
+            "checkpoint_period: got 0, expected > 0");
+  EXPECT_EQ(server::InFlagTerms(server::LearnerCore::Create(options).status()).message(),
+            "--checkpoint_every_s: got 0, expected > 0");
 }
 
 TEST_F(LearnerServiceTest, CheckpointWithoutARunFolderIsFailedPrecondition) {
