@@ -4,8 +4,8 @@
 #include <string>
 
 #include "absl/strings/str_cat.h"
-#include "learner/atomic_file.h"
 #include "learner/validation.h"
+#include "util/atomic_file.h"
 
 namespace polo::learner {
 namespace {
@@ -111,11 +111,11 @@ absl::Status SaveEnsembleWeights(const polo::EnsembleWeights& weights, const std
   if (!weights.SerializeToString(&bytes)) {
     return absl::InternalError(absl::StrCat("serialising ensemble weights for ", path));
   }
-  return WriteFileAtomically(path, bytes);
+  return util::WriteFileAtomically(path, bytes);
 }
 
 absl::StatusOr<polo::EnsembleWeights> LoadEnsembleWeights(const std::string& path) {
-  absl::StatusOr<std::string> bytes = ReadFileToString(path);
+  absl::StatusOr<std::string> bytes = util::ReadFileToString(path);
   if (!bytes.ok()) return bytes.status();
   polo::EnsembleWeights weights;
   if (!weights.ParseFromString(*bytes)) {

@@ -5,8 +5,8 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
-#include "learner/random.h"
 #include "learner/validation.h"
+#include "util/random.h"
 
 namespace polo::learner {
 namespace {
@@ -137,7 +137,7 @@ absl::StatusOr<std::vector<ReplayEntry>> ReplayBuffer::Sample(int n, uint64_t se
   for (int i = 0; i < n; ++i) {
     // Indices count from the oldest entry, so the draw does not depend on
     // where the ring happens to start.
-    const int64_t age = static_cast<int64_t>(UniformIndex(rng, entries_.size()));
+    const int64_t age = static_cast<int64_t>(util::UniformIndex(rng, entries_.size()));
     sample.push_back(entries_[Slot(age)]);
   }
   return sample;

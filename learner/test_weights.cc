@@ -3,7 +3,7 @@
 #include <cmath>
 #include <random>
 
-#include "learner/random.h"
+#include "util/random.h"
 
 namespace polo::learner {
 namespace {
@@ -17,10 +17,10 @@ void RandomMlp(const polo::EnsembleSpec& spec, std::mt19937_64& rng, polo::Mlp* 
     layer->set_in_features(in);
     layer->set_out_features(out);
     for (int i = 0; i < in * out; ++i) {
-      layer->add_weights(static_cast<float>((2 * UniformDouble(rng) - 1) * bound));
+      layer->add_weights(static_cast<float>((2 * util::UniformDouble(rng) - 1) * bound));
     }
     for (int o = 0; o < out; ++o) {
-      layer->add_bias(static_cast<float>((2 * UniformDouble(rng) - 1) * bound));
+      layer->add_bias(static_cast<float>((2 * util::UniformDouble(rng) - 1) * bound));
     }
     in = out;
   }
@@ -45,8 +45,8 @@ polo::EnsembleWeights RandomEnsembleWeights(const polo::EnsembleSpec& spec, uint
   polo::EnsembleWeights weights;
   *weights.mutable_spec() = spec;
   for (int j = 0; j < spec.num_features(); ++j) {
-    weights.mutable_normalisation()->add_offset(2 * UniformDouble(rng) - 1);
-    weights.mutable_normalisation()->add_scale(0.5 + 1.5 * UniformDouble(rng));
+    weights.mutable_normalisation()->add_offset(2 * util::UniformDouble(rng) - 1);
+    weights.mutable_normalisation()->add_scale(0.5 + 1.5 * util::UniformDouble(rng));
   }
   for (int k = 0; k < spec.ensemble_size(); ++k) {
     polo::EnsembleMember* member = weights.add_members();

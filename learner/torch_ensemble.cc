@@ -10,8 +10,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "learner/ensemble_weights.h"
-#include "learner/random.h"
 #include "learner/validation.h"
+#include "util/random.h"
 
 namespace polo::learner {
 
@@ -52,22 +52,22 @@ StackedNets EmptyNets(const polo::EnsembleSpec& spec) {
 
 // nn::Linear's default initialisation, U(-1/sqrt(in), 1/sqrt(in)) for
 // weights and biases, drawn member by member from stream
-// MixSeed(seed, 2k + is_prior), layer by layer, weights (row-major) first.
+// util::MixSeed(seed, 2k + is_prior), layer by layer, weights (row-major) first.
 StackedNets RandomNets(const polo::EnsembleSpec& spec, uint64_t seed, bool is_prior) {
   StackedNets nets = EmptyNets(spec);
   for (int64_t k = 0; k < spec.ensemble_size(); ++k) {
-    std::mt19937_64 rng(MixSeed(seed, 2 * static_cast<uint64_t>(k) + (is_prior ? 1 : 0)));
+    std::mt19937_64 rng(util::MixSeed(seed, 2 * static_cast<uint64_t>(k) + (is_prior ? 1 : 0)));
     for (size_t l = 0; l < nets.weights.size(); ++l) {
       const int64_t out = nets.weights[l].size(1);
       const int64_t in = nets.weights[l].size(2);
       const double bound = 1.0 / std::sqrt(static_cast<double>(in));
       float* w = nets.weights[l].data_ptr<float>() + k * out * in;
       for (int64_t i = 0; i < out * in; ++i) {
-        w[i] = static_cast<float>((2.0 * UniformDouble(rng) - 1.0) * bound);
+        w[i] = static_cast<float>((2.0 * util::UniformDouble(rng) - 1.0) * bound);
       }
       float* b = nets.biases[l].data_ptr<float>() + k * out;
       for (int64_t i = 0; i < out; ++i) {
-        b[i] = static_cast<float>((2.0 * UniformDouble(rng) - 1.0) * bound);
+        b[i] = static_cast<float>((2.0 * util::UniformDouble(rng) - 1.0) * bound);
       }
     }
   }

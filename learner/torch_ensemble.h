@@ -8,7 +8,7 @@
 // Initialisation (Create): every layer of every trained and prior net is
 // drawn like LibTorch's nn::Linear default, weights and biases
 // U(-1/sqrt(in), 1/sqrt(in)), but from this project's own seeded streams
-// (learner/random.h; stream per member and per trained/prior) rather than
+// (util/random.h; stream per member and per trained/prior) rather than
 // LibTorch's global generator, so a seed fixes the ensemble on any machine.
 // Independent priors make members disagree wherever no data pins them down.
 //

@@ -8,10 +8,10 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
-#include "learner/atomic_file.h"
-#include "learner/random.h"
 #include "learner/validation.h"
 #include "proto/trainer_checkpoint.pb.h"
+#include "util/atomic_file.h"
+#include "util/random.h"
 
 namespace polo::learner {
 
@@ -99,10 +99,10 @@ absl::StatusOr<std::unique_ptr<Trainer>> Trainer::Create(const polo::EnsembleSpe
   absl::Status status = ValidateTrainerSettings(settings);
   if (!status.ok()) return status;
   absl::StatusOr<std::unique_ptr<TorchEnsemble>> ensemble =
-      TorchEnsemble::Create(spec, MixSeed(settings.seed, 0));
+      TorchEnsemble::Create(spec, util::MixSeed(settings.seed, 0));
   if (!ensemble.ok()) return ensemble.status();
   std::unique_ptr<Trainer> trainer(new Trainer(settings, *std::move(ensemble)));
-  trainer->rng_.seed(MixSeed(settings.seed, 1));
+  trainer->rng_.seed(util::MixSeed(settings.seed, 1));
   status = trainer->InitOptimizer();
   if (!status.ok()) return status;
   return trainer;
@@ -181,12 +181,12 @@ absl::StatusOr<TrainStats> Trainer::TrainUnchecked(absl::Span<const double> feat
   std::vector<double> noise(n * k_members);
   TrainStats stats;
   for (int step = 0; step < settings_.gradient_steps; ++step) {
-    for (int64_t& i : index) i = static_cast<int64_t>(UniformIndex(rng_, rows));
+    for (int64_t& i : index) i = static_cast<int64_t>(util::UniformIndex(rng_, rows));
     const torch::Tensor index_tensor = torch::from_blob(index.data(), {n}, torch::kInt64);
     const torch::Tensor x = x_all.index_select(0, index_tensor);
     torch::Tensor y = y_all.index_select(0, index_tensor);
     if (settings_.target_noise > 0) {
-      for (double& e : noise) e = settings_.target_noise * StandardNormal(rng_);
+      for (double& e : noise) e = settings_.target_noise * util::StandardNormal(rng_);
       y = y + torch::from_blob(noise.data(), {n, k_members}, torch::kFloat64);
     }
     const torch::Tensor mse = (ensemble_->Forward(x) - y.to(torch::kFloat32)).pow(2).mean(0);
@@ -261,14 +261,14 @@ absl::Status Trainer::Save(const std::string& path) const {
   if (!checkpoint.SerializeToString(&bytes)) {
     return absl::InternalError(absl::StrCat("serialising the trainer checkpoint for ", path));
   }
-  return WriteFileAtomically(path, bytes);
+  return util::WriteFileAtomically(path, bytes);
 }
 
 absl::StatusOr<std::unique_ptr<Trainer>> Trainer::Load(const std::string& path,
                                                        const TrainerSettings& settings) {
   absl::Status status = ValidateTrainerSettings(settings);
   if (!status.ok()) return status;
-  absl::StatusOr<std::string> bytes = ReadFileToString(path);
+  absl::StatusOr<std::string> bytes = util::ReadFileToString(path);
   if (!bytes.ok()) return bytes.status();
   polo::TrainerCheckpoint checkpoint;
   if (!checkpoint.ParseFromString(*bytes)) {

@@ -31,7 +31,7 @@ enum class Control { kUniform, kBangBang, kGaussian };
 // One control value: uniform in [-1, 1]; its sign (bang-bang); or
 // N(0, 0.2^2) clamped to [-1, 1], MPPI's exploration noise around a zero
 // nominal (Box-Muller on two uniforms).
-double SampleControl(Control kind, polo::models::SplitMix64& rng) {
+double SampleControl(Control kind, polo::util::SplitMix64& rng) {
   const double u = rng.Uniform(-1, 1);
   switch (kind) {
     case Control::kUniform:
@@ -51,7 +51,7 @@ double SampleControl(Control kind, polo::models::SplitMix64& rng) {
 Stats Measure(const polo::models::HumanoidTask& task, Control kind) {
   const mjModel* m = task.model();
   std::unique_ptr<mjData, polo::models::MjDataDeleter> d(mj_makeData(m));
-  polo::models::SplitMix64 rng(static_cast<uint64_t>(kind) + 1);
+  polo::util::SplitMix64 rng(static_cast<uint64_t>(kind) + 1);
   double sum = 0, sum_sq = 0, max = 0;
   int64_t n = 0;
   for (int episode = 0; episode < kEpisodes; ++episode) {

@@ -121,7 +121,7 @@ void HumanoidTask::Metrics(const mjModel* m, const mjData* d, double* metrics) c
 
 void HumanoidTask::ResetUpright(const mjModel* m, mjData* d, uint64_t seed) const {
   mj_resetData(m, d);
-  SplitMix64 rng(seed);
+  util::SplitMix64 rng(seed);
   PerturbHingeAngles(m, 0.01, rng, d);
   for (int j = 0; j < m->njnt; ++j) {
     if (m->jnt_type[j] == mjJNT_HINGE) d->qvel[m->jnt_dofadr[j]] = rng.Uniform(-0.01, 0.01);
@@ -131,7 +131,7 @@ void HumanoidTask::ResetUpright(const mjModel* m, mjData* d, uint64_t seed) cons
 
 void HumanoidTask::ResetSupine(const mjModel* m, mjData* d, uint64_t seed) const {
   mj_resetData(m, d);
-  SplitMix64 rng(seed);
+  util::SplitMix64 rng(seed);
   // Body +x (the chest's front) to world +z: a -90 degree turn about y,
   // after a small turn about the world z axis.
   const mjtNum half_heading = 0.5 * rng.Uniform(-0.1, 0.1);

@@ -68,7 +68,7 @@ void PointMassTask::Features(const mjModel* m, const mjData* d, double* features
 
 void PointMassTask::Reset(const mjModel* m, mjData* d, uint64_t seed) const {
   mj_resetData(m, d);
-  SplitMix64 rng(seed);
+  util::SplitMix64 rng(seed);
   d->qpos[0] = kStart[0] + rng.Uniform(-kStartJitter, kStartJitter);
   d->qpos[1] = kStart[1] + rng.Uniform(-kStartJitter, kStartJitter);
   mj_forward(m, d);

@@ -29,7 +29,7 @@ absl::StatusOr<int> FindSensorAddress(const mjModel* m, const char* name, int di
   return m->sensor_adr[*id];
 }
 
-void PerturbHingeAngles(const mjModel* m, double amplitude, SplitMix64& rng, mjData* d) {
+void PerturbHingeAngles(const mjModel* m, double amplitude, util::SplitMix64& rng, mjData* d) {
   for (int j = 0; j < m->njnt; ++j) {
     if (m->jnt_type[j] != mjJNT_HINGE) continue;
     double& angle = d->qpos[m->jnt_qposadr[j]];

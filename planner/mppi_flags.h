@@ -1,5 +1,5 @@
 // Command-line flags for MPPI settings, shared by every binary that plans
-// (//planner:mpc, //learner:exploration, //server:learner), so each setting
+// (//experiments:mpc, //experiments:exploration, //server:learner), so each setting
 // has one name everywhere. A flag not given leaves the binary's preset alone:
 // MppiSettings' defaults (the paper's humanoid settings, docs/settings.md, "Humanoid",
 // except the temperature, see mppi.h) or, for the point-mass worlds,

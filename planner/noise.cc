@@ -2,28 +2,26 @@
 
 #include <cmath>
 
+#include "util/random.h"
+
 namespace polo::planner {
 namespace {
 
-uint64_t Mix(uint64_t z) {
-  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-  return z ^ (z >> 31);
-}
+uint64_t Mix(uint64_t z) { return util::SplitMix64Finalise(z); }
 
 }  // namespace
 
 GaussianStream::GaussianStream(const NoiseKey& key) {
   // Chain the key's words through the mixer so nearby keys give unrelated
   // streams.
-  uint64_t h = Mix(key.seed + 0x9e3779b97f4a7c15ULL);
+  uint64_t h = Mix(key.seed + util::kGoldenGamma);
   h = Mix(h ^ (key.step + 0x632be59bd9b4e019ULL));
   h = Mix(h ^ (key.iteration + 0x85157af5ULL));
   state_ = Mix(h ^ (key.rollout + 0x2545f4914f6cdd1dULL));
 }
 
 uint64_t GaussianStream::NextBits() {
-  state_ += 0x9e3779b97f4a7c15ULL;
+  state_ += util::kGoldenGamma;
   return Mix(state_);
 }
 

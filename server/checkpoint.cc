@@ -10,7 +10,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
-#include "learner/atomic_file.h"
+#include "util/atomic_file.h"
 
 namespace polo::server {
 namespace {
@@ -26,11 +26,11 @@ absl::Status WriteProto(const std::string& path, const google::protobuf::Message
   if (!message.SerializeToString(&bytes)) {
     return absl::InternalError(absl::StrCat("serialising ", path));
   }
-  return learner::WriteFileAtomically(path, bytes);
+  return util::WriteFileAtomically(path, bytes);
 }
 
 absl::Status ReadProto(const std::string& path, google::protobuf::Message* message) {
-  absl::StatusOr<std::string> bytes = learner::ReadFileToString(path);
+  absl::StatusOr<std::string> bytes = util::ReadFileToString(path);
   if (!bytes.ok()) return bytes.status();
   if (!message->ParseFromString(*bytes)) {
     return absl::DataLossError(absl::StrCat(path, ": does not parse as ", message->GetTypeName()));
@@ -66,7 +66,7 @@ absl::StatusOr<std::string> WriteCheckpoint(
 
   fs::rename(tmp, final_path, ec);
   if (ec) return FsError("renaming to", final_path.string(), ec);
-  if (absl::Status s = learner::WriteFileAtomically((dir / "LATEST").string(), name); !s.ok()) {
+  if (absl::Status s = util::WriteFileAtomically((dir / "LATEST").string(), name); !s.ok()) {
     return s;
   }
 
@@ -89,7 +89,7 @@ absl::StatusOr<std::string> WriteCheckpoint(
 
 absl::StatusOr<LoadedCheckpoint> LoadLatestCheckpoint(const std::string& run_dir) {
   const fs::path dir = fs::path(run_dir) / "checkpoints";
-  absl::StatusOr<std::string> latest = learner::ReadFileToString((dir / "LATEST").string());
+  absl::StatusOr<std::string> latest = util::ReadFileToString((dir / "LATEST").string());
   if (!latest.ok()) {
     return absl::NotFoundError(absl::StrCat("no checkpoint in ", dir.string(), " (",
                                             latest.status().message(), ")"));

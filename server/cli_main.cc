@@ -20,9 +20,9 @@
 #include "absl/strings/str_format.h"
 #include "absl/time/clock.h"
 #include "proto/polo.grpc.pb.h"
+#include "rpc/channel.h"
+#include "rpc/json.h"
 #include "server/episode_record.h"
-#include "server/run_folder.h"
-#include "worker/learner_client.h"
 
 ABSL_FLAG(std::string, learner, "localhost:50051", "the learner's HOST:PORT");
 ABSL_FLAG(bool, json, false, "print JSON (one object per line) instead of tables");
@@ -129,28 +129,28 @@ int main(int argc, char** argv) {
     return 2;
   }
   const std::string address = absl::GetFlag(FLAGS_learner);
-  auto stub = polo::Learner::NewStub(polo::worker::MakeLearnerChannel(address));
+  auto stub = polo::Learner::NewStub(polo::rpc::MakeLearnerChannel(address));
   const absl::Duration timeout = absl::Seconds(absl::GetFlag(FLAGS_timeout_s));
   const bool json = absl::GetFlag(FLAGS_json);
   while (true) {
     grpc::Status status;
     if (command == "status") {
       polo::RunStatus r;
-      status = stub->GetStatus(polo::worker::ContextWithTimeout(timeout).get(), {}, &r);
-      if (status.ok()) json ? (void)std::printf("%s\n", polo::server::ToJson(r).c_str()) : PrintStatus(r);
+      status = stub->GetStatus(polo::rpc::ContextWithTimeout(timeout).get(), {}, &r);
+      if (status.ok()) json ? (void)std::printf("%s\n", polo::rpc::ToJson(r).c_str()) : PrintStatus(r);
     } else if (command == "progress") {
       polo::Progress r;
-      status = stub->GetProgress(polo::worker::ContextWithTimeout(timeout).get(), {}, &r);
-      if (status.ok()) json ? (void)std::printf("%s\n", polo::server::ToJson(r).c_str()) : PrintProgress(r);
+      status = stub->GetProgress(polo::rpc::ContextWithTimeout(timeout).get(), {}, &r);
+      if (status.ok()) json ? (void)std::printf("%s\n", polo::rpc::ToJson(r).c_str()) : PrintProgress(r);
     } else if (command == "workers") {
       polo::ListWorkersResponse r;
-      status = stub->ListWorkers(polo::worker::ContextWithTimeout(timeout).get(), {}, &r);
-      if (status.ok()) json ? (void)std::printf("%s\n", polo::server::ToJson(r).c_str()) : PrintWorkers(r);
+      status = stub->ListWorkers(polo::rpc::ContextWithTimeout(timeout).get(), {}, &r);
+      if (status.ok()) json ? (void)std::printf("%s\n", polo::rpc::ToJson(r).c_str()) : PrintWorkers(r);
     } else {
       polo::CheckpointResponse r;
-      status = stub->Checkpoint(polo::worker::ContextWithTimeout(absl::Minutes(2)).get(), {}, &r);
+      status = stub->Checkpoint(polo::rpc::ContextWithTimeout(absl::Minutes(2)).get(), {}, &r);
       if (status.ok()) {
-        json ? (void)std::printf("%s\n", polo::server::ToJson(r).c_str())
+        json ? (void)std::printf("%s\n", polo::rpc::ToJson(r).c_str())
              : (void)std::printf("checkpoint written: %s (step %llu, weights v%llu)\n",
                                  r.path().c_str(), static_cast<unsigned long long>(r.agent_steps()),
                                  static_cast<unsigned long long>(r.weights_version()));

@@ -14,8 +14,8 @@
 #include "learner/validation.h"
 #include "models/physics_state.h"
 #include "models/registry.h"
+#include "rpc/run_config.h"
 #include "server/checkpoint.h"
-#include "server/run_config.h"
 
 namespace polo::server {
 
@@ -76,8 +76,8 @@ absl::Status LearnerCore::Initialise() {
     config = saved;
     resumed_from_ = checkpoint->path;
   }
-  CompleteRunConfig(*task_, &config);
-  if (absl::Status s = ValidateRunConfig(config, *task_); !s.ok()) return s;
+  rpc::CompleteRunConfig(*task_, &config);
+  if (absl::Status s = rpc::ValidateRunConfig(config, *task_); !s.ok()) return s;
 
   const learner::TrainerSettings trainer_settings = TrainerSettingsFromConfig(config);
   if (absl::Status s = learner::ValidateTrainerSettings(trainer_settings); !s.ok()) {

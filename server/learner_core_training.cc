@@ -10,10 +10,10 @@
 #include "absl/cleanup/cleanup.h"
 #include "absl/strings/str_cat.h"
 #include "learner/ensemble_weights.h"
-#include "learner/random.h"
 #include "learner/trainer.h"
 #include "server/checkpoint.h"
 #include "server/learner_core.h"
+#include "util/random.h"
 
 namespace polo::server {
 
@@ -100,7 +100,7 @@ absl::StatusOr<std::vector<uint64_t>> LearnerCore::QueueJobs(int num_states, int
     job.weights_version = weights_version;
     for (int i = next; i < end; ++i) {
       const learner::ReplayEntry& entry = (*sample)[i];
-      job.state_ids.push_back(learner::MixSeed(seed, i));
+      job.state_ids.push_back(util::MixSeed(seed, i));
       job.physics_states.insert(job.physics_states.end(), entry.physics_state.begin(),
                                 entry.physics_state.end());
       job.features.insert(job.features.end(), entry.features.begin(), entry.features.end());
@@ -290,7 +290,7 @@ absl::StatusOr<std::string> LearnerCore::WriteCheckpointNow() {
       [this](const std::string& p) -> absl::Status {
         if (absl::Status s = trainer_->Save(p); !s.ok()) return s;
         // The ensemble alone, beside the trainer's file, for
-        // //planner:mpc --value (paper Fig. 3 right).
+        // //experiments:mpc --value (paper Fig. 3 right).
         absl::StatusOr<polo::EnsembleWeights> weights = trainer_->ExportWeights();
         if (!weights.ok()) return weights.status();
         return learner::SaveEnsembleWeights(

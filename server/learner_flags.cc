@@ -13,9 +13,9 @@
 #include "learner/polo_loop.h"
 #include "models/registry.h"
 #include "planner/mppi_flags.h"
-#include "server/run_config.h"
+#include "rpc/run_config.h"
 
-ABSL_FLAG(std::string, task, polo::server::kDefaultTask,
+ABSL_FLAG(std::string, task, polo::rpc::kDefaultTask,
           "task to train (models/registry.h); point_mass_maze is the fast default");
 ABSL_FLAG(std::string, mode, "sync",
           "sync: Algorithm 1 exactly (acting pauses during updates); async: actors run on");
@@ -67,8 +67,8 @@ namespace polo::server {
 namespace {
 
 // The point-mass worlds' learning settings that differ from
-// DefaultRunConfig()'s: learner::PoloSettings::PointMass(), measured with
-// //learner:exploration (the MPPI ones are applied by MppiSettingsFromFlags).
+// rpc::DefaultRunConfig()'s: learner::PoloSettings::PointMass(), measured with
+// //experiments:exploration (the MPPI ones are applied by MppiSettingsFromFlags).
 void ApplyPointMassPresets(const learner::PoloSettings& p, polo::RunConfig* c) {
   c->mutable_targets()->set_horizon(p.targets.rollouts.horizon);
   c->mutable_targets()->set_num_rollouts(p.targets.rollouts.num_rollouts);
@@ -77,7 +77,7 @@ void ApplyPointMassPresets(const learner::PoloSettings& p, polo::RunConfig* c) {
   *c->mutable_ensemble()->mutable_hidden_sizes() = p.ensemble.hidden_sizes();
 }
 
-// The humanoid tasks' settings that differ from DefaultRunConfig()'s,
+// The humanoid tasks' settings that differ from rpc::DefaultRunConfig()'s,
 // chosen by measured learning per core-second on a 2-core machine (README,
 // "Humanoid getup"); the paper's Algorithm 1 stays available with
 // --target_states=0 --warm_start=false --horizon=64 --value_scale=1.
@@ -123,7 +123,7 @@ absl::Status Bad(const char* flag, const std::string& got, const char* expected)
 }  // namespace
 
 absl::StatusOr<polo::RunConfig> RunConfigFromFlags() {
-  polo::RunConfig c = DefaultRunConfig();
+  polo::RunConfig c = rpc::DefaultRunConfig();
   const std::string task = absl::GetFlag(FLAGS_task);
   const std::vector<std::string> names = models::TaskNames();
   if (std::find(names.begin(), names.end(), task) == names.end()) {

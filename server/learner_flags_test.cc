@@ -7,7 +7,7 @@
 
 #include "absl/flags/flag.h"
 #include "planner/mppi_flags.h"
-#include "server/run_config.h"
+#include "rpc/run_config.h"
 
 ABSL_DECLARE_FLAG(std::optional<int>, target_states);
 ABSL_DECLARE_FLAG(std::optional<bool>, warm_start);
@@ -20,7 +20,7 @@ namespace {
 class LearnerFlagsTest : public ::testing::Test {
  protected:
   void TearDown() override {
-    absl::SetFlag(&FLAGS_task, std::string(kDefaultTask));
+    absl::SetFlag(&FLAGS_task, std::string(rpc::kDefaultTask));
     absl::SetFlag(&FLAGS_horizon, std::nullopt);
     absl::SetFlag(&FLAGS_target_states, std::nullopt);
     absl::SetFlag(&FLAGS_warm_start, std::nullopt);
@@ -78,7 +78,7 @@ TEST_F(LearnerFlagsTest, GivenFlagsOverrideTheHumanoidPresets) {
 TEST_F(LearnerFlagsTest, PointMassWorldsKeepAlgorithmOneWithoutWarmStart) {
   absl::StatusOr<polo::RunConfig> c = RunConfigFromFlags();
   ASSERT_TRUE(c.ok()) << c.status();
-  EXPECT_EQ(c->task(), kDefaultTask);
+  EXPECT_EQ(c->task(), rpc::kDefaultTask);
   EXPECT_EQ(c->training().target_states(), 0u);
   EXPECT_FALSE(c->targets().warm_start());
   EXPECT_FALSE(c->ensemble().has_value_scale());

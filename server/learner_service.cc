@@ -5,7 +5,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
-#include "server/grpc_status.h"
+#include "rpc/channel.h"
+#include "rpc/grpc_status.h"
 
 namespace polo::server {
 
@@ -13,13 +14,13 @@ grpc::Status LearnerService::Register(grpc::ServerContext*, const polo::Register
                                       polo::RegisterResponse* response) {
   absl::StatusOr<polo::RegisterResponse> r = core_->Register(*request);
   if (r.ok()) *response = *std::move(r);
-  return ToGrpcStatus(r.status());
+  return rpc::ToGrpcStatus(r.status());
 }
 
 grpc::Status LearnerService::Unregister(grpc::ServerContext*,
                                         const polo::UnregisterRequest* request,
                                         polo::UnregisterResponse*) {
-  return ToGrpcStatus(core_->Unregister(*request));
+  return rpc::ToGrpcStatus(core_->Unregister(*request));
 }
 
 grpc::Status LearnerService::SubmitExperience(grpc::ServerContext*,
@@ -27,7 +28,7 @@ grpc::Status LearnerService::SubmitExperience(grpc::ServerContext*,
                                               polo::ExperienceAck* ack) {
   absl::StatusOr<polo::ExperienceAck> r = core_->SubmitExperience(*batch);
   if (r.ok()) *ack = *std::move(r);
-  return ToGrpcStatus(r.status());
+  return rpc::ToGrpcStatus(r.status());
 }
 
 grpc::Status LearnerService::WaitForActing(grpc::ServerContext*,
@@ -35,7 +36,7 @@ grpc::Status LearnerService::WaitForActing(grpc::ServerContext*,
                                            polo::ActingState* state) {
   absl::StatusOr<polo::ActingState> r = core_->WaitForActing(*request);
   if (r.ok()) *state = *std::move(r);
-  return ToGrpcStatus(r.status());
+  return rpc::ToGrpcStatus(r.status());
 }
 
 grpc::Status LearnerService::SubscribeWeights(grpc::ServerContext* context,
@@ -67,7 +68,7 @@ grpc::Status LearnerService::GetWeights(grpc::ServerContext*, const polo::GetWei
                                         polo::EnsembleWeights* weights) {
   absl::StatusOr<SharedWeights> r = core_->GetWeights(*request);
   if (r.ok()) *weights = **r;
-  return ToGrpcStatus(r.status());
+  return rpc::ToGrpcStatus(r.status());
 }
 
 grpc::Status LearnerService::LeaseTargetJob(grpc::ServerContext*,
@@ -75,14 +76,14 @@ grpc::Status LearnerService::LeaseTargetJob(grpc::ServerContext*,
                                             polo::TargetJob* job) {
   absl::StatusOr<polo::TargetJob> r = core_->LeaseTargetJob(*request);
   if (r.ok()) *job = *std::move(r);
-  return ToGrpcStatus(r.status());
+  return rpc::ToGrpcStatus(r.status());
 }
 
 grpc::Status LearnerService::SubmitTargets(grpc::ServerContext*, const polo::TargetResult* result,
                                            polo::SubmitTargetsResponse* response) {
   absl::StatusOr<polo::SubmitTargetsResponse> r = core_->SubmitTargets(*result);
   if (r.ok()) *response = *std::move(r);
-  return ToGrpcStatus(r.status());
+  return rpc::ToGrpcStatus(r.status());
 }
 
 grpc::Status LearnerService::GetStatus(grpc::ServerContext*, const polo::StatusRequest*,
@@ -111,7 +112,7 @@ grpc::Status LearnerService::Checkpoint(grpc::ServerContext* context, const polo
   }
   absl::StatusOr<polo::CheckpointResponse> r = core_->Checkpoint(deadline);
   if (r.ok()) *response = *std::move(r);
-  return ToGrpcStatus(r.status());
+  return rpc::ToGrpcStatus(r.status());
 }
 
 absl::StatusOr<std::unique_ptr<grpc::Server>> BuildLearnerServer(const std::string& address,
@@ -121,8 +122,8 @@ absl::StatusOr<std::unique_ptr<grpc::Server>> BuildLearnerServer(const std::stri
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;
   builder.AddListeningPort(address, grpc::InsecureServerCredentials(), port);
-  builder.SetMaxReceiveMessageSize(kMaxMessageBytes);
-  builder.SetMaxSendMessageSize(kMaxMessageBytes);
+  builder.SetMaxReceiveMessageSize(rpc::kMaxMessageBytes);
+  builder.SetMaxSendMessageSize(rpc::kMaxMessageBytes);
   builder.RegisterService(service);
   std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
   if (server == nullptr || *port == 0) {

@@ -63,9 +63,6 @@ class LearnerService final : public polo::Learner::Service {
   std::atomic<bool> shutting_down_{false};
 };
 
-// Largest message the learner accepts or sends.
-inline constexpr int kMaxMessageBytes = 64 << 20;
-
 // Builds and starts a server for `service` on `address` ("host:port"; port
 // 0 picks one) with health (SERVING) and reflection. Returns the server and
 // writes the bound port. Unavailable naming the address if it cannot bind.

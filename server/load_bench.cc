@@ -34,10 +34,10 @@
 #include "absl/time/clock.h"
 #include "models/registry.h"
 #include "proto/polo.grpc.pb.h"
+#include "rpc/channel.h"
+#include "rpc/run_config.h"
 #include "server/learner_core.h"
 #include "server/learner_service.h"
-#include "server/run_config.h"
-#include "worker/learner_client.h"
 
 ABSL_FLAG(int, actors, 4, "synthetic actors (connections) streaming states");
 ABSL_FLAG(int, batch, 64, "states per SubmitExperience");
@@ -48,7 +48,7 @@ ABSL_FLAG(std::string, task, "humanoid_getup", "task (sets the state size)");
 
 namespace {
 
-using polo::worker::ContextWithTimeout;
+using polo::rpc::ContextWithTimeout;
 
 void PinTo(int cpu) {
   if (std::thread::hardware_concurrency() < 2) return;
@@ -61,7 +61,7 @@ void PinTo(int cpu) {
 // Child: serve until the parent closes the pipe. Writes the port to `out`.
 int ServeLearner(int out, int in) {
   PinTo(0);
-  polo::RunConfig config = polo::server::DefaultRunConfig();
+  polo::RunConfig config = polo::rpc::DefaultRunConfig();
   config.set_task(absl::GetFlag(FLAGS_task));
   config.set_mode(polo::ASYNCHRONOUS);
   config.set_total_steps(0);

@@ -6,28 +6,18 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
-#include "google/protobuf/util/json_util.h"
-#include "learner/atomic_file.h"
+#include "rpc/json.h"
 #include "server/episode_record.h"
+#include "util/atomic_file.h"
 
 namespace polo::server {
-
-std::string ToJson(const google::protobuf::Message& message, bool pretty) {
-  google::protobuf::util::JsonPrintOptions options;
-  options.preserve_proto_field_names = true;
-  options.always_print_primitive_fields = true;
-  options.add_whitespace = pretty;
-  std::string json;
-  (void)google::protobuf::util::MessageToJsonString(message, &json, options);
-  return json;
-}
 
 absl::StatusOr<std::unique_ptr<RunFolder>> RunFolder::Create(
     const std::string& dir, const google::protobuf::Message& config) {
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);
   if (ec) return absl::InternalError(absl::StrCat("creating ", dir, ": ", ec.message()));
-  if (absl::Status s = learner::WriteFileAtomically(dir + "/config.json", ToJson(config, true));
+  if (absl::Status s = util::WriteFileAtomically(dir + "/config.json", rpc::ToJson(config, true));
       !s.ok()) {
     return s;
   }
@@ -51,7 +41,7 @@ RunFolder::~RunFolder() {
 }
 
 absl::Status RunFolder::AppendMetrics(const google::protobuf::Message& message) {
-  std::string json = ToJson(message);
+  std::string json = rpc::ToJson(message);
   // Splice the time in as the first field: {"unix_ms":...,<fields>}.
   const std::string prefix = absl::StrCat("{\"unix_ms\":", absl::ToUnixMillis(absl::Now()));
   json = json.size() > 2 ? absl::StrCat(prefix, ",", json.substr(1)) : prefix + "}";

@@ -48,9 +48,6 @@ class RunFolder {
   std::FILE* episodes_ ABSL_GUARDED_BY(mu_);
 };
 
-// The message as single-line JSON with proto field names.
-std::string ToJson(const google::protobuf::Message& message, bool pretty = false);
-
 }  // namespace polo::server
 
 #endif  // POLO_SERVER_RUN_FOLDER_H_

@@ -5,10 +5,10 @@
 
 #include "absl/base/internal/raw_logging.h"
 #include "absl/strings/str_cat.h"
-#include "learner/random.h"
 #include "models/registry.h"
-#include "server/grpc_status.h"
-#include "server/run_config.h"
+#include "rpc/grpc_status.h"
+#include "rpc/run_config.h"
+#include "util/random.h"
 
 namespace polo::worker {
 
@@ -59,7 +59,7 @@ absl::Status Actor::Setup() {
   task_ = *std::move(task);
   pool_ = std::make_unique<planner::ThreadPool>(std::max(1, options_.threads));
   absl::StatusOr<std::unique_ptr<planner::Agent>> agent = planner::Agent::Create(
-      task_.get(), server::MppiSettingsFromConfig(config_, actor_seed_), pool_.get());
+      task_.get(), polo::rpc::MppiSettingsFromConfig(config_, actor_seed_), pool_.get());
   if (!agent.ok()) return agent.status();
   agent_ = *std::move(agent);
   weights_ = std::make_unique<WeightsSubscription>(channel_, worker_id_);
@@ -72,14 +72,14 @@ void Actor::RefreshValue() {
   if (value_ != nullptr && value_->version() == latest->version()) return;
   if (value_ == nullptr) {
     absl::StatusOr<std::unique_ptr<learner::OptimisticValue>> value =
-        learner::OptimisticValue::Create(*latest, server::KappaAt(config_, latest->agent_steps()));
+        learner::OptimisticValue::Create(*latest, polo::rpc::KappaAt(config_, latest->agent_steps()));
     if (value.ok()) {
       value_ = *std::move(value);
       value_->Reserve(config_.mppi().num_rollouts());
     }
     return;
   }
-  if (absl::Status s = value_->SetWeights(*latest, server::KappaAt(config_, latest->agent_steps()));
+  if (absl::Status s = value_->SetWeights(*latest, polo::rpc::KappaAt(config_, latest->agent_steps()));
       !s.ok()) {
     ABSL_RAW_LOG(WARNING, "ignoring weights version %llu: %s",
                  static_cast<unsigned long long>(latest->version()), s.ToString().c_str());
@@ -87,7 +87,7 @@ void Actor::RefreshValue() {
 }
 
 absl::Status Actor::Flush() {
-  Backoff backoff;
+  rpc::Backoff backoff;
   int resyncs = 0;
   while (!stop_->is_set()) {
     polo::ExperienceBatch batch;
@@ -103,7 +103,7 @@ absl::Status Actor::Flush() {
     if (first) batch.set_first_sequence(acked_);
     polo::ExperienceAck ack;
     const grpc::Status status =
-        stub_->SubmitExperience(ContextWithTimeout(absl::Seconds(10)).get(), batch, &ack);
+        stub_->SubmitExperience(rpc::ContextWithTimeout(absl::Seconds(10)).get(), batch, &ack);
     if (status.ok()) {
       acked_ = ack.next_sequence();
       while (!held_.empty() && held_.front().sequence < ack.durable_sequence()) held_.pop_front();
@@ -119,10 +119,10 @@ absl::Status Actor::Flush() {
     }
     switch (status.error_code()) {
       case grpc::StatusCode::INVALID_ARGUMENT:
-        return server::FromGrpcStatus(status);  // Our bug: retrying cannot help.
+        return polo::rpc::FromGrpcStatus(status);  // Our bug: retrying cannot help.
       case grpc::StatusCode::NOT_FOUND:           // A learner that does not know us.
       case grpc::StatusCode::FAILED_PRECONDITION:  // A sequence gap: resynchronise.
-        if (++resyncs > 5) return server::FromGrpcStatus(status);
+        if (++resyncs > 5) return polo::rpc::FromGrpcStatus(status);
         if (absl::Status s = Connect(); !s.ok()) return s;
         break;
       default:  // UNAVAILABLE, DEADLINE_EXCEEDED, ...: the learner is away.
@@ -141,7 +141,7 @@ absl::Status Actor::WaitWhilePaused() {
     request.set_wait_ms(2000);
     polo::ActingState state;
     const grpc::Status status =
-        stub_->WaitForActing(ContextWithTimeout(absl::Seconds(5)).get(), request, &state);
+        stub_->WaitForActing(rpc::ContextWithTimeout(absl::Seconds(5)).get(), request, &state);
     if (!status.ok()) {
       // Learner away: Flush reconnects, and tells us whether still paused.
       stop_->SleepFor(absl::Milliseconds(200));
@@ -172,7 +172,7 @@ absl::Status Actor::Run() {
       continue;
     }
     RefreshValue();
-    if (episode_step_ == 0) agent_->Reset(learner::MixSeed(actor_seed_, episode_));
+    if (episode_step_ == 0) agent_->Reset(util::MixSeed(actor_seed_, episode_));
     Held held;
     held.sequence = next_sequence_++;
     polo::VisitedState& s = held.state;
@@ -208,7 +208,7 @@ absl::Status Actor::Run() {
   polo::UnregisterRequest bye;
   bye.set_worker_id(worker_id_);
   polo::UnregisterResponse unused;
-  (void)stub_->Unregister(ContextWithTimeout(absl::Seconds(2)).get(), bye, &unused);
+  (void)stub_->Unregister(rpc::ContextWithTimeout(absl::Seconds(2)).get(), bye, &unused);
   return absl::OkStatus();
 }
 

@@ -40,7 +40,7 @@ struct ActorOptions {
   std::string description;
   // An external stop request (e.g. from a SignalWatcher); null: only
   // Stop(). Must outlive the worker.
-  StopFlag* stop = nullptr;
+  util::StopFlag* stop = nullptr;
   // Stop after this many own agent steps (0 = until the run completes or
   // Stop()).
   uint64_t max_steps = 0;
@@ -86,8 +86,8 @@ class Actor {
   std::shared_ptr<grpc::Channel> channel_;
   std::unique_ptr<polo::Learner::Stub> stub_;
   ActorOptions options_;
-  StopFlag own_stop_;
-  StopFlag* stop_;  // options.stop or &own_stop_.
+  util::StopFlag own_stop_;
+  util::StopFlag* stop_;  // options.stop or &own_stop_.
   std::string worker_id_;
   polo::RunConfig config_;
   uint64_t actor_seed_ = 0;

@@ -6,10 +6,10 @@
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
-#include "server/signal_watcher.h"
+#include "planner/thread_pool.h"
+#include "util/signal_watcher.h"
 #include "worker/actor.h"
 #include "worker/learner_client.h"
-#include "planner/thread_pool.h"
 
 ABSL_FLAG(std::string, learner, "localhost:50051", "the learner's HOST:PORT");
 ABSL_FLAG(int, threads, polo::planner::HardwareThreads(),
@@ -25,14 +25,14 @@ int main(int argc, char** argv) {
   }
   // Before any channel exists: gRPC's threads must inherit the blocked
   // signals, or SIGTERM kills the process instead of stopping the actor.
-  polo::worker::StopFlag stop;
-  polo::server::SignalWatcher signals([&stop](int) { stop.Set(); });
+  polo::util::StopFlag stop;
+  polo::util::SignalWatcher signals([&stop](int) { stop.Set(); });
   polo::worker::ActorOptions options;
   options.threads = absl::GetFlag(FLAGS_threads);
   options.max_steps = absl::GetFlag(FLAGS_max_steps);
   options.description = polo::worker::DescribeThisProcess();
   options.stop = &stop;
-  polo::worker::Actor actor(polo::worker::MakeLearnerChannel(absl::GetFlag(FLAGS_learner)),
+  polo::worker::Actor actor(polo::rpc::MakeLearnerChannel(absl::GetFlag(FLAGS_learner)),
                             options);
   const absl::Status status = actor.Run();
   std::fprintf(stderr, "actor %s: %llu steps, %llu unaccepted, %s\n", actor.worker_id().c_str(),

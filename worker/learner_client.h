@@ -1,10 +1,10 @@
-// What actor and target workers share to talk to the learner: a channel
-// with the service's message limits, reconnection with exponential backoff,
-// registration, and a background weights subscription (docs/design.md, "Reconnection":
-// workers reconnect with backoff by themselves).
+// What actor and target workers share to talk to the learner beyond the
+// channel and backoff of rpc/channel.h: registration with retries and a
+// background weights subscription (workers reconnect by themselves;
+// docs/design.md, "Reconnection").
 //
-// Thread-safety: StopFlag and WeightsSubscription are thread-safe; the
-// free functions are stateless.
+// Thread-safety: WeightsSubscription is thread-safe; the free functions are
+// stateless.
 #ifndef POLO_WORKER_LEARNER_CLIENT_H_
 #define POLO_WORKER_LEARNER_CLIENT_H_
 
@@ -22,43 +22,10 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "proto/polo.grpc.pb.h"
+#include "rpc/channel.h"
+#include "util/stop_flag.h"
 
 namespace polo::worker {
-
-// A stop request shared by a worker's threads (set from a signal handler
-// thread or a test). Sleeps wake early when it is set.
-class StopFlag {
- public:
-  void Set() ABSL_LOCKS_EXCLUDED(mu_);
-  bool is_set() const ABSL_LOCKS_EXCLUDED(mu_);
-  // Sleeps for `d` or until Set(); returns is_set().
-  bool SleepFor(absl::Duration d) const ABSL_LOCKS_EXCLUDED(mu_);
-
- private:
-  mutable absl::Mutex mu_;
-  bool set_ ABSL_GUARDED_BY(mu_) = false;
-};
-
-// Exponential backoff: 0.1 s, doubling to 5 s, with ±20% jitter. The
-// default jitter seed differs per instance and process (std::random_device),
-// so workers that lost the same learner do not retry in step.
-class Backoff {
- public:
-  Backoff();
-  explicit Backoff(uint64_t jitter_seed) : jitter_state_(jitter_seed) {}
-  absl::Duration Next();
-  void Reset() { attempt_ = 0; }
-
- private:
-  int attempt_ = 0;
-  uint64_t jitter_state_;
-};
-
-// A channel to "host:port" with the learner's 64 MiB message limit.
-std::shared_ptr<grpc::Channel> MakeLearnerChannel(const std::string& address);
-
-// A client context with a deadline `timeout` from now.
-std::unique_ptr<grpc::ClientContext> ContextWithTimeout(absl::Duration timeout);
 
 // Registers, retrying UNAVAILABLE / DEADLINE_EXCEEDED with backoff until it
 // succeeds or `stop` is set (Cancelled). Other errors (e.g. a task
@@ -72,7 +39,7 @@ polo::RegisterRequest MakeRegisterRequest(polo::WorkerKind kind, const std::stri
 
 absl::StatusOr<polo::RegisterResponse> RegisterWithRetry(polo::Learner::Stub* stub,
                                                          const polo::RegisterRequest& request,
-                                                         const StopFlag& stop);
+                                                         const util::StopFlag& stop);
 
 // "hostname:pid", for RegisterRequest.description.
 std::string DescribeThisProcess();
@@ -100,7 +67,7 @@ class WeightsSubscription {
   void Loop();
 
   std::unique_ptr<polo::Learner::Stub> stub_;
-  StopFlag stop_;
+  util::StopFlag stop_;
   mutable absl::Mutex mu_;
   std::string worker_id_ ABSL_GUARDED_BY(mu_);
   std::shared_ptr<const polo::EnsembleWeights> latest_ ABSL_GUARDED_BY(mu_);

@@ -7,8 +7,8 @@
 #include "absl/base/internal/raw_logging.h"
 #include "absl/strings/str_cat.h"
 #include "models/registry.h"
-#include "server/grpc_status.h"
-#include "server/run_config.h"
+#include "rpc/grpc_status.h"
+#include "rpc/run_config.h"
 
 namespace polo::worker {
 
@@ -37,7 +37,7 @@ absl::Status TargetWorker::Connect() {
   task_ = *std::move(task);
   pool_ = std::make_unique<planner::ThreadPool>(std::max(1, options_.threads));
   absl::StatusOr<std::unique_ptr<learner::TargetComputer>> targets =
-      learner::TargetComputer::Create(task_.get(), server::TargetSettingsFromConfig(config_),
+      learner::TargetComputer::Create(task_.get(), polo::rpc::TargetSettingsFromConfig(config_),
                                       pool_.get());
   if (!targets.ok()) return targets.status();
   targets_ = *std::move(targets);
@@ -58,8 +58,8 @@ absl::StatusOr<learner::EigenEnsemble*> TargetWorker::Ensemble(uint64_t version)
     request.set_worker_id(worker_id_);
     request.set_version(version);
     const grpc::Status status =
-        stub_->GetWeights(ContextWithTimeout(absl::Seconds(10)).get(), request, &fetched);
-    if (!status.ok()) return server::FromGrpcStatus(status);
+        stub_->GetWeights(rpc::ContextWithTimeout(absl::Seconds(10)).get(), request, &fetched);
+    if (!status.ok()) return polo::rpc::FromGrpcStatus(status);
     weights = std::make_shared<const polo::EnsembleWeights>(std::move(fetched));
   }
   absl::StatusOr<std::unique_ptr<learner::EigenEnsemble>> ensemble =
@@ -87,15 +87,15 @@ absl::Status TargetWorker::Serve(const polo::TargetJob& job) {
   result.mutable_targets()->Add(targets.begin(), targets.end());
   polo::SubmitTargetsResponse response;
   const grpc::Status status =
-      stub_->SubmitTargets(ContextWithTimeout(absl::Seconds(10)).get(), result, &response);
-  if (!status.ok()) return server::FromGrpcStatus(status);
+      stub_->SubmitTargets(rpc::ContextWithTimeout(absl::Seconds(10)).get(), result, &response);
+  if (!status.ok()) return polo::rpc::FromGrpcStatus(status);
   if (response.accepted()) ++jobs_done_;
   return absl::OkStatus();
 }
 
 absl::Status TargetWorker::Run() {
   if (absl::Status s = Connect(); !s.ok()) return stop_->is_set() ? absl::OkStatus() : s;
-  Backoff backoff;
+  rpc::Backoff backoff;
   while (!stop_->is_set()) {
     if (options_.max_jobs > 0 && jobs_done_ >= options_.max_jobs) break;
     polo::LeaseTargetJobRequest request;
@@ -103,7 +103,7 @@ absl::Status TargetWorker::Run() {
     request.set_wait_ms(1000);
     polo::TargetJob job;
     const grpc::Status status =
-        stub_->LeaseTargetJob(ContextWithTimeout(absl::Seconds(10)).get(), request, &job);
+        stub_->LeaseTargetJob(rpc::ContextWithTimeout(absl::Seconds(10)).get(), request, &job);
     if (!status.ok()) {
       if (status.error_code() != grpc::StatusCode::NOT_FOUND &&
           stop_->SleepFor(backoff.Next())) {
@@ -123,7 +123,7 @@ absl::Status TargetWorker::Run() {
   polo::UnregisterRequest bye;
   bye.set_worker_id(worker_id_);
   polo::UnregisterResponse unused;
-  (void)stub_->Unregister(ContextWithTimeout(absl::Seconds(2)).get(), bye, &unused);
+  (void)stub_->Unregister(rpc::ContextWithTimeout(absl::Seconds(2)).get(), bye, &unused);
   return absl::OkStatus();
 }
 

@@ -35,7 +35,7 @@ struct TargetWorkerOptions {
   std::string description;
   // An external stop request (e.g. from a SignalWatcher); null: only
   // Stop(). Must outlive the worker.
-  StopFlag* stop = nullptr;
+  util::StopFlag* stop = nullptr;
   // Stop after this many jobs (0 = until Stop()).
   uint64_t max_jobs = 0;
 };
@@ -62,8 +62,8 @@ class TargetWorker {
   std::shared_ptr<grpc::Channel> channel_;
   std::unique_ptr<polo::Learner::Stub> stub_;
   TargetWorkerOptions options_;
-  StopFlag own_stop_;
-  StopFlag* stop_;  // options.stop or &own_stop_.
+  util::StopFlag own_stop_;
+  util::StopFlag* stop_;  // options.stop or &own_stop_.
   std::string worker_id_;
   polo::RunConfig config_;
   std::unique_ptr<models::Task> task_;

@@ -6,10 +6,10 @@
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
-#include "server/signal_watcher.h"
+#include "planner/thread_pool.h"
+#include "util/signal_watcher.h"
 #include "worker/learner_client.h"
 #include "worker/target_worker.h"
-#include "planner/thread_pool.h"
 
 ABSL_FLAG(std::string, learner, "localhost:50051", "the learner's HOST:PORT");
 ABSL_FLAG(int, threads, polo::planner::HardwareThreads(),
@@ -26,15 +26,15 @@ int main(int argc, char** argv) {
   }
   // Before any channel exists: gRPC's threads must inherit the blocked
   // signals, or SIGTERM kills the process instead of stopping the worker.
-  polo::worker::StopFlag stop;
-  polo::server::SignalWatcher signals([&stop](int) { stop.Set(); });
+  polo::util::StopFlag stop;
+  polo::util::SignalWatcher signals([&stop](int) { stop.Set(); });
   polo::worker::TargetWorkerOptions options;
   options.threads = absl::GetFlag(FLAGS_threads);
   options.max_jobs = absl::GetFlag(FLAGS_max_jobs);
   options.description = polo::worker::DescribeThisProcess();
   options.stop = &stop;
   polo::worker::TargetWorker worker(
-      polo::worker::MakeLearnerChannel(absl::GetFlag(FLAGS_learner)), options);
+      polo::rpc::MakeLearnerChannel(absl::GetFlag(FLAGS_learner)), options);
   const absl::Status status = worker.Run();
   std::fprintf(stderr, "target worker %s: %llu jobs, %s\n", worker.worker_id().c_str(),
                static_cast<unsigned long long>(worker.jobs_done()), status.ToString().c_str());

@@ -1,7 +1,7 @@
 // The service on humanoid_getup as separate processes on loopback (tag
 // "slow"): a short run of //server:learner with its in-process workers
 // completes, writes finite metrics, two episode records and a checkpoint
-// whose weights.pb drives //planner:mpc --value; and a second remote
+// whose weights.pb drives //experiments:mpc --value; and a second remote
 // target worker shortens the target part of a synchronous update, since an
 // update's M target states are split across the target workers connected
 // when it starts (server/learner_core_training.cc, RunUpdateRounds). Every
@@ -133,7 +133,7 @@ std::optional<double> NumberField(const google::protobuf::Struct& s, const std::
   return it->second.number_value();
 }
 
-// "k1=v1 k2=v2 ..." (the last line //planner:mpc prints) as a map.
+// "k1=v1 k2=v2 ..." (the last line //experiments:mpc prints) as a map.
 std::map<std::string, std::string> KeyValues(const std::string& line) {
   std::map<std::string, std::string> out;
   for (absl::string_view kv : absl::StrSplit(line, ' ', absl::SkipEmpty())) {
@@ -228,7 +228,7 @@ TEST_F(HumanoidServiceTest, AShortHumanoidRunCompletesAndItsCheckpointDrivesMpc)
       {RunfilePath("planner/mpc"), "--task=humanoid_getup", "--value=" + weights, "--steps=20",
        "--horizon=8", "--rollouts=16", "--threads=1", "--print_every=0"},
       absl::Seconds(300));
-  ASSERT_TRUE(mpc.has_value()) << "//planner:mpc failed or timed out";
+  ASSERT_TRUE(mpc.has_value()) << "//experiments:mpc failed or timed out";
   std::vector<std::string> mpc_lines = absl::StrSplit(*mpc, '\n', absl::SkipEmpty());
   ASSERT_FALSE(mpc_lines.empty());
   const std::map<std::string, std::string> summary = KeyValues(mpc_lines.back());

@@ -1,11 +1,12 @@
 #include "tests/service/service_fixture.h"
 
-#include "server/run_config.h"
+#include "rpc/channel.h"
+#include "rpc/run_config.h"
 
 namespace polo::testing {
 
 polo::RunConfig SmallConfig(polo::LoopMode mode) {
-  polo::RunConfig c = server::DefaultRunConfig();
+  polo::RunConfig c = polo::rpc::DefaultRunConfig();
   c.set_mode(mode);
   c.mutable_ensemble()->set_ensemble_size(2);
   c.mutable_ensemble()->clear_hidden_sizes();
@@ -35,8 +36,8 @@ void LearnerServiceTest::StartLearner(const polo::RunConfig& config, const std::
   ASSERT_TRUE(server.ok()) << server.status();
   server_ = *std::move(server);
   grpc::ChannelArguments args;
-  args.SetMaxReceiveMessageSize(server::kMaxMessageBytes);
-  args.SetMaxSendMessageSize(server::kMaxMessageBytes);
+  args.SetMaxReceiveMessageSize(rpc::kMaxMessageBytes);
+  args.SetMaxSendMessageSize(rpc::kMaxMessageBytes);
   channel_ = grpc::CreateCustomChannel("127.0.0.1:" + std::to_string(port_),
                                        grpc::InsecureChannelCredentials(), args);
   stub_ = polo::Learner::NewStub(channel_);

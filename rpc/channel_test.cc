@@ -1,8 +1,10 @@
-#include "worker/learner_client.h"
+#include "rpc/channel.h"
+
+#include <algorithm>
 
 #include <gtest/gtest.h>
 
-namespace polo::worker {
+namespace polo::rpc {
 namespace {
 
 TEST(BackoffTest, DoublesFromATenthOfASecondToFiveWithTwentyPercentJitter) {
@@ -26,13 +28,5 @@ TEST(BackoffTest, InstancesJitterDifferentlyUnlessSeededAlike) {
   EXPECT_EQ(c.Next(), d.Next());
 }
 
-TEST(StopFlagTest, SleepEndsEarlyOnceSet) {
-  StopFlag stop;
-  EXPECT_FALSE(stop.is_set());
-  EXPECT_FALSE(stop.SleepFor(absl::Milliseconds(1)));
-  stop.Set();
-  EXPECT_TRUE(stop.SleepFor(absl::Hours(1)));  // Returns at once.
-}
-
 }  // namespace
-}  // namespace polo::worker
+}  // namespace polo::rpc

@@ -1,7 +1,9 @@
-// In-process workers of a learner: actors and target workers that talk to
-// the learner's gRPC server over its in-process channel (the same protocol
-// as remote workers, no sockets). This is what `//server:learner` runs on
-// one machine by default, and what //server:humanoid_bench measures.
+// A learner with in-process workers: LocalWorkers are actors and target
+// workers that talk to the learner's gRPC server over its in-process channel
+// (the same protocol as remote workers, no sockets); LocalCluster is the
+// learner core, its server and those workers, started and stopped in the
+// right order. This is what `//server:learner` runs on one machine by
+// default, and what //cluster:humanoid_bench measures.
 //
 // Lifetime: construct after the server is built and the core started;
 // Stop() (or the destructor) stops the workers, joins their threads and
@@ -10,8 +12,8 @@
 // inside gRPC (seen as a segfault at exit in about 1 of 6 runs).
 //
 // Thread-safe: Stop may be called from any thread, once or more.
-#ifndef POLO_SERVER_LOCAL_WORKERS_H_
-#define POLO_SERVER_LOCAL_WORKERS_H_
+#ifndef POLO_CLUSTER_LOCAL_WORKERS_H_
+#define POLO_CLUSTER_LOCAL_WORKERS_H_
 
 #include <grpcpp/grpcpp.h>
 
@@ -23,11 +25,12 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
+#include "server/learner_core.h"
 #include "server/learner_service.h"
 #include "worker/actor.h"
 #include "worker/target_worker.h"
 
-namespace polo::server {
+namespace polo::cluster {
 
 struct LocalWorkersOptions {
   int actors = 1;
@@ -50,7 +53,7 @@ class LocalWorkers {
 
   // Starts the workers on `server`'s in-process channel. `server` and
   // `service` (the server's LearnerService) must outlive Stop().
-  LocalWorkers(grpc::Server* server, LearnerService* service, const LocalWorkersOptions& options);
+  LocalWorkers(grpc::Server* server, server::LearnerService* service, const LocalWorkersOptions& options);
   ~LocalWorkers();
   LocalWorkers(const LocalWorkers&) = delete;
   LocalWorkers& operator=(const LocalWorkers&) = delete;
@@ -60,13 +63,45 @@ class LocalWorkers {
   void Stop() ABSL_LOCKS_EXCLUDED(mu_);
 
  private:
-  LearnerService* service_;
+  server::LearnerService* service_;
   absl::Mutex mu_;
   std::vector<std::unique_ptr<worker::Actor>> actors_ ABSL_GUARDED_BY(mu_);
   std::vector<std::unique_ptr<worker::TargetWorker>> target_workers_ ABSL_GUARDED_BY(mu_);
   std::vector<std::thread> threads_ ABSL_GUARDED_BY(mu_);
 };
 
-}  // namespace polo::server
+// The learner (core, gRPC server with health and reflection) and its local
+// workers. Stop order: workers, server, core (whose Stop writes the final
+// checkpoint). Thread-safe: Stop may be called from any thread.
+class LocalCluster {
+ public:
+  // Creates the core from `learner` (errors of config fields in flag terms
+  // are the caller's to word), serves it on learner.listen_address, starts
+  // training and then the workers.
+  static absl::StatusOr<std::unique_ptr<LocalCluster>> Start(const server::LearnerOptions& learner,
+                                                             const LocalWorkersOptions& workers);
+  ~LocalCluster();  // Stop().
 
-#endif  // POLO_SERVER_LOCAL_WORKERS_H_
+  server::LearnerCore* core() const { return core_.get(); }
+  // The port the server listens on (the chosen one for port 0).
+  int port() const { return port_; }
+
+  // Stops workers, server and core; returns the core's Stop status (the
+  // final checkpoint's). Idempotent.
+  absl::Status Stop() ABSL_LOCKS_EXCLUDED(mu_);
+
+ private:
+  LocalCluster() = default;
+
+  std::unique_ptr<server::LearnerCore> core_;
+  std::unique_ptr<server::LearnerService> service_;
+  std::unique_ptr<grpc::Server> server_;
+  std::unique_ptr<LocalWorkers> workers_;
+  int port_ = 0;
+  absl::Mutex mu_;
+  bool stopped_ ABSL_GUARDED_BY(mu_) = false;
+};
+
+}  // namespace polo::cluster
+
+#endif  // POLO_CLUSTER_LOCAL_WORKERS_H_

@@ -1,4 +1,4 @@
-#include "server/run_config.h"
+#include "rpc/run_config.h"
 
 #include <algorithm>
 #include <cmath>
@@ -8,7 +8,7 @@
 #include "learner/ensemble_weights.h"
 #include "models/physics_state.h"
 
-namespace polo::server {
+namespace polo::rpc {
 namespace {
 
 template <typename T>
@@ -175,4 +175,4 @@ learner::TargetSettings TargetSettingsFromConfig(const polo::RunConfig& config) 
   return s;
 }
 
-}  // namespace polo::server
+}  // namespace polo::rpc

@@ -1,17 +1,10 @@
-#include "learner/random.h"
+#include "util/random.h"
 
 #include <cmath>
 
 #include "absl/base/internal/raw_logging.h"
 
-namespace polo::learner {
-
-uint64_t MixSeed(uint64_t seed, uint64_t stream) {
-  uint64_t z = seed + 0x9e3779b97f4a7c15ULL * (stream + 1);
-  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-  return z ^ (z >> 31);
-}
+namespace polo::util {
 
 double UniformDouble(std::mt19937_64& rng) {
   return static_cast<double>(rng() >> 11) * 0x1.0p-53;
@@ -35,4 +28,4 @@ double StandardNormal(std::mt19937_64& rng) {
   return std::sqrt(-2.0 * std::log(u1)) * std::cos(2.0 * M_PI * u2);
 }
 
-}  // namespace polo::learner
+}  // namespace polo::util

@@ -2,7 +2,7 @@
 // on the same model and start state, with 1 and 2 threads, terminal-value
 // evaluation (a 6 × 2×16 tanh ensemble, the paper's) included.
 //
-//   bazel run -c opt //planner:mppi_bench
+//   bazel run -c opt //experiments:mppi_bench
 //
 // Raw rate: one thread steps the model from the task's start state with
 // controls drawn like MPPI's (nominal 0 + N(0, σ²), clamped), restoring the

@@ -4,14 +4,14 @@
 // (it blocks the signals in the calling thread, and threads created later
 // inherit that mask). The destructor stops and joins the watcher thread.
 // Not copyable; one per process.
-#ifndef POLO_SERVER_SIGNAL_WATCHER_H_
-#define POLO_SERVER_SIGNAL_WATCHER_H_
+#ifndef POLO_UTIL_SIGNAL_WATCHER_H_
+#define POLO_UTIL_SIGNAL_WATCHER_H_
 
 #include <atomic>
 #include <functional>
 #include <thread>
 
-namespace polo::server {
+namespace polo::util {
 
 class SignalWatcher {
  public:
@@ -27,6 +27,6 @@ class SignalWatcher {
   std::thread thread_;
 };
 
-}  // namespace polo::server
+}  // namespace polo::util
 
-#endif  // POLO_SERVER_SIGNAL_WATCHER_H_
+#endif  // POLO_UTIL_SIGNAL_WATCHER_H_

@@ -2,8 +2,8 @@
 // learner hands to every worker. This library builds the default, checks a
 // config against its task, and converts it into the settings structs of the
 // planner and target libraries. Stateless, thread-safe.
-#ifndef POLO_SERVER_RUN_CONFIG_H_
-#define POLO_SERVER_RUN_CONFIG_H_
+#ifndef POLO_RPC_RUN_CONFIG_H_
+#define POLO_RPC_RUN_CONFIG_H_
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
@@ -12,7 +12,7 @@
 #include "planner/mppi.h"
 #include "proto/polo.pb.h"
 
-namespace polo::server {
+namespace polo::rpc {
 
 // The task the learner trains with no flags: the paper's reward-free maze.
 // It is the fast default (a few µs per physics step, 4 value features), so
@@ -49,6 +49,6 @@ planner::MppiSettings MppiSettingsFromConfig(const polo::RunConfig& config, uint
 // The target workers' settings (learner/targets.h).
 learner::TargetSettings TargetSettingsFromConfig(const polo::RunConfig& config);
 
-}  // namespace polo::server
+}  // namespace polo::rpc
 
-#endif  // POLO_SERVER_RUN_CONFIG_H_
+#endif  // POLO_RPC_RUN_CONFIG_H_

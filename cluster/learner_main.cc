@@ -19,13 +19,14 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/time/clock.h"
+#include "cluster/local_workers.h"
 #include "server/episode_record.h"
 #include "server/learner_core.h"
 #include "server/learner_flags.h"
 #include "server/learner_service.h"
-#include "server/signal_watcher.h"
-#include "server/local_workers.h"
-#include "worker/learner_client.h"
+#include "util/paths.h"
+#include "util/signal_watcher.h"
+#include "util/stop_flag.h"
 
 ABSL_FLAG(std::string, listen, "localhost:50051",
           "gRPC listen address; 0.0.0.0:50051 to accept remote workers");
@@ -67,17 +68,17 @@ int main(int argc, char** argv) {
   absl::SetProgramUsageMessage(
       "POLO learner service. No flags: train point_mass_maze here with local workers.");
   absl::ParseCommandLine(argc, argv);
-  polo::worker::StopFlag stop;
-  polo::server::SignalWatcher signals([&stop](int) { stop.Set(); });
+  polo::util::StopFlag stop;
+  polo::util::SignalWatcher signals([&stop](int) { stop.Set(); });
 
   absl::StatusOr<polo::RunConfig> config = polo::server::RunConfigFromFlags();
   if (!config.ok()) return Fail(config.status());
-  absl::StatusOr<polo::server::LocalWorkersOptions> local_options =
-      polo::server::LocalWorkersOptionsFromFlags();
+  absl::StatusOr<polo::cluster::LocalWorkersOptions> local_options =
+      polo::cluster::LocalWorkersOptionsFromFlags();
   if (!local_options.ok()) return Fail(local_options.status());
   polo::server::LearnerOptions options;
   options.config = *config;
-  options.run_dir = absl::GetFlag(FLAGS_run_dir);
+  options.run_dir = polo::util::ResolveUserPath(absl::GetFlag(FLAGS_run_dir));
   options.resume = absl::GetFlag(FLAGS_resume);
   if (options.run_dir.empty()) {
     if (options.resume) return Fail(absl::InvalidArgumentError("--resume: needs --run_dir"));
@@ -87,43 +88,33 @@ int main(int argc, char** argv) {
   }
   options.checkpoint_period = absl::Seconds(absl::GetFlag(FLAGS_checkpoint_every_s));
   options.listen_address = absl::GetFlag(FLAGS_listen);
-  absl::StatusOr<std::unique_ptr<LearnerCore>> core = LearnerCore::Create(options);
-  if (!core.ok()) return Fail(polo::server::InFlagTerms(core.status()));
-
-  polo::server::LearnerService service(core->get());
-  int port = 0;
-  absl::StatusOr<std::unique_ptr<grpc::Server>> server =
-      polo::server::BuildLearnerServer(options.listen_address, &service, &port);
-  if (!server.ok()) return Fail(server.status());
-  (*core)->Start();
+  absl::StatusOr<std::unique_ptr<polo::cluster::LocalCluster>> cluster =
+      polo::cluster::LocalCluster::Start(options, *local_options);
+  if (!cluster.ok()) return Fail(polo::server::InFlagTerms(cluster.status()));
+  LearnerCore* core = (*cluster)->core();
   std::fprintf(stderr, "learner: %s (%s), serving on %s, run folder %s%s\n",
-               (*core)->config().task().c_str(),
-               polo::LoopMode_Name((*core)->config().mode()).c_str(),
+               core->config().task().c_str(), polo::LoopMode_Name(core->config().mode()).c_str(),
                options.listen_address.c_str(), options.run_dir.c_str(),
                options.resume ? " (resumed)" : "");
 
-  polo::server::LocalWorkers workers(server->get(), &service, *local_options);
   const bool tty_progress = absl::GetFlag(FLAGS_progress);
   while (!stop.SleepFor(absl::Seconds(1))) {
     if (tty_progress) {
-      const polo::Progress p = (*core)->GetProgress();
+      const polo::Progress p = core->GetProgress();
       int connected = 0;
-      const polo::ListWorkersResponse list = (*core)->ListWorkers();
+      const polo::ListWorkersResponse list = core->ListWorkers();
       for (const polo::WorkerInfo& w : list.workers()) connected += w.connected();
       std::fprintf(stderr, "\r%s   ", ProgressLine(p, connected).c_str());
     }
     if (absl::GetFlag(FLAGS_exit_when_complete) &&
-        (*core)->WaitUntilComplete(absl::Now())) {
+        core->WaitUntilComplete(absl::Now())) {
       break;
     }
   }
   std::fprintf(stderr, "\nlearner: %s; stopping\n",
                stop.is_set() ? "signal received" : "run complete");
-  // Workers go while the server still runs (local_workers.h).
-  workers.Stop();
-  (*server)->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(2));
-  absl::Status stopped = (*core)->Stop();
-  const polo::Progress p = (*core)->GetProgress();
+  absl::Status stopped = (*cluster)->Stop();
+  const polo::Progress p = core->GetProgress();
   std::fprintf(stderr, "learner: final %s\n", ProgressLine(p, 0).c_str());
   if (!stopped.ok()) return Fail(stopped);
   std::fprintf(stderr, "learner: final checkpoint written in %s\n", options.run_dir.c_str());

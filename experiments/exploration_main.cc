@@ -2,7 +2,7 @@
 // world: POLO (H = 32), greedy POLO (H = 1) and random actions, each over
 // several seeds.
 //
-//   bazel run -c opt //learner:exploration -- --task=point_mass_maze
+//   bazel run -c opt //experiments:exploration -- --task=point_mass_maze
 //       --steps=1000 --seeds=3
 //
 // Settings: learner::PoloSettings::PointMass(); the MPPI flags of
@@ -13,10 +13,16 @@
 // (method,seed,x,y,value: V̂ at rest at each cell centre at the end, Fig. 2b)
 // and paths.csv (method,seed,step,x,y) and, where Debian's python3 with
 // matplotlib is installed, coverage.png (mean ± std over seeds) and
-// value_maps.png (first seed).
+// value_maps.png (first seed), drawn by plot_exploration.py beside this
+// file. A relative --out is taken from the directory the command was typed
+// in (default runs/exploration_<task> there).
 // Ends with one key=value line: coverage_<method> (mean over seeds of the
 // final covered fraction of the grid), coverage_<method>_std and
 // ms_per_step_<method>.
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -38,6 +44,7 @@
 #include "models/registry.h"
 #include "planner/mppi_flags.h"
 #include "planner/thread_pool.h"
+#include "util/paths.h"
 
 ABSL_FLAG(std::string, task, "point_mass_maze", "point_mass_box or point_mass_maze");
 ABSL_FLAG(int, steps, 1000, "agent steps per run");
@@ -63,55 +70,6 @@ ABSL_FLAG(std::string, out, "", "output folder (default runs/exploration_<task>)
 namespace polo {
 namespace {
 
-constexpr char kPlotScript[] = R"py(
-import csv, sys
-import matplotlib
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt
-import numpy as np
-runs = {}
-with open(sys.argv[1]) as f:
-    for row in csv.DictReader(f):
-        runs.setdefault(row["method"], {}).setdefault(row["seed"], []).append(float(row["coverage"]))
-plt.figure(figsize=(5, 3.5))
-for method, seeds in runs.items():
-    curves = np.array(list(seeds.values())) * 100
-    mean, std = curves.mean(0), curves.std(0)
-    steps = np.arange(1, len(mean) + 1)
-    plt.plot(steps, mean, label=method)
-    plt.fill_between(steps, mean - std, mean + std, alpha=0.25)
-plt.xlabel("agent steps"); plt.ylabel("grid covered (%)"); plt.title(sys.argv[3])
-plt.legend(); plt.tight_layout(); plt.savefig(sys.argv[2], dpi=120)
-# Fig. 2b: the final V̂ at rest (red high, blue low) and the path, first seed.
-import os
-out = os.path.dirname(sys.argv[1])
-maps, paths = {}, {}
-first = str(min(int(s) for seeds in runs.values() for s in seeds))
-with open(os.path.join(out, "value_maps.csv")) as f:
-    for row in csv.DictReader(f):
-        if row["seed"] == first:
-            maps.setdefault(row["method"], []).append([float(row[k]) for k in ("x", "y", "value")])
-with open(os.path.join(out, "paths.csv")) as f:
-    for row in csv.DictReader(f):
-        if row["seed"] == first:
-            paths.setdefault(row["method"], []).append([float(row["x"]), float(row["y"])])
-if maps:
-    fig, axes = plt.subplots(1, len(maps), figsize=(4 * len(maps), 3.6), squeeze=False)
-    for ax, (method, rows) in zip(axes[0], maps.items()):
-        rows = np.array(rows)
-        side = int(round(np.sqrt(len(rows))))
-        image = rows[:, 2].reshape(side, side)
-        half = (rows[:, 0].max() - rows[:, 0].min()) / (side - 1) / 2  # Cell centres to edges.
-        extent = [rows[:, 0].min() - half, rows[:, 0].max() + half,
-                  rows[:, 1].min() - half, rows[:, 1].max() + half]
-        shown = ax.imshow(image, origin="lower", cmap="coolwarm", extent=extent)
-        fig.colorbar(shown, ax=ax)
-        path = np.array(paths[method])
-        ax.plot(path[:, 0], path[:, 1], "k-", lw=0.6)
-        ax.set_title(method + " seed " + first + ": final value and path")
-    fig.tight_layout()
-    fig.savefig(os.path.join(out, "value_maps.png"), dpi=120)
-)py";
 
 // *field = the flag's value where it was given; InvalidArgument naming the
 // flag unless that value is finite and >= min.
@@ -133,7 +91,38 @@ int Fail(const std::string& message) {
   return 2;
 }
 
-int Run() {
+// The plotting script, found in the binary's runfiles (bazel run, bazel-bin)
+// or beside the sources (run from the repository root); empty if none.
+std::string PlotScriptPath(const std::string& argv0) {
+  namespace fs = std::filesystem;
+  std::vector<fs::path> candidates;
+  if (const char* runfiles = std::getenv("RUNFILES_DIR")) {
+    candidates.push_back(fs::path(runfiles) / "polo/experiments/plot_exploration.py");
+  }
+  candidates.push_back(fs::path(argv0 + ".runfiles") / "polo/experiments/plot_exploration.py");
+  candidates.push_back("experiments/plot_exploration.py");
+  for (const fs::path& p : candidates) {
+    std::error_code error;
+    if (fs::is_regular_file(p, error)) return fs::absolute(p, error).string();
+  }
+  return "";
+}
+
+// Runs argv[0] with the arguments as given (no shell: paths with spaces or
+// quotes stay one argument) and waits; its exit status, or -1 if it could
+// not start or did not exit normally.
+int RunProgram(const std::vector<std::string>& argv) {
+  std::vector<char*> args;
+  for (const std::string& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+  args.push_back(nullptr);
+  pid_t pid = 0;
+  if (posix_spawn(&pid, args[0], nullptr, nullptr, args.data(), environ) != 0) return -1;
+  int status = 0;
+  if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status)) return -1;
+  return WEXITSTATUS(status);
+}
+
+int Run(const std::string& argv0) {
   const std::string task_name = absl::GetFlag(FLAGS_task);
   auto task = models::MakeTask(task_name);
   if (!task.ok()) return Fail(std::string(task.status().message()));
@@ -185,8 +174,9 @@ int Run() {
   if (absl::Status status = learner::ValidatePoloSettings(settings); !status.ok()) {
     return Fail(std::string(status.message()));
   }
-  std::string out = absl::GetFlag(FLAGS_out);
-  if (out.empty()) out = "runs/exploration_" + task_name;
+  // Relative to the directory `bazel run` was typed in.
+  const std::string out = util::ResolveUserPath(
+      absl::GetFlag(FLAGS_out).empty() ? "runs/exploration_" + task_name : absl::GetFlag(FLAGS_out));
   std::error_code error;
   std::filesystem::create_directories(out, error);
   if (error) return Fail("--out: cannot create " + out + ": " + error.message());
@@ -240,15 +230,17 @@ int Run() {
   csv.close();
   maps.close();
   paths.close();
-  const std::string script_path = out + "/plot_coverage.py";
-  std::ofstream(script_path) << kPlotScript;
   const std::string png_path = out + "/coverage.png";
-  const std::string command = "/usr/bin/python3 " + script_path + " " + csv_path + " " + png_path + " " +
-                              task_name + " 2>/dev/null";
-  if (std::system(command.c_str()) == 0) {
-    std::printf("wrote %s, %s and %s/value_maps.png\n", csv_path.c_str(), png_path.c_str(), out.c_str());
+  const std::string script = PlotScriptPath(argv0);
+  const int plotted =
+      script.empty() ? -1 : RunProgram({"/usr/bin/python3", script, csv_path, png_path, task_name});
+  if (plotted == 0) {
+    std::printf("wrote %s, %s and %s/value_maps.png\n", csv_path.c_str(), png_path.c_str(),
+                out.c_str());
   } else {
-    std::printf("wrote %s (no plot: python3 with matplotlib not available)\n", csv_path.c_str());
+    std::printf("wrote %s (no plot: %s)\n", csv_path.c_str(),
+                script.empty() ? "plot_exploration.py not found beside the binary"
+                               : "python3 with matplotlib not available or failed");
   }
   std::printf("%s\n", summary.c_str());
   return 0;
@@ -259,5 +251,5 @@ int Run() {
 
 int main(int argc, char** argv) {
   absl::ParseCommandLine(argc, argv);
-  return polo::Run();
+  return polo::Run(argv[0]);
 }

@@ -1,4 +1,4 @@
-#include "server/local_workers.h"
+#include "cluster/local_workers.h"
 
 #include <cstdio>
 #include <string>
@@ -20,7 +20,7 @@ ABSL_FLAG(int, actor_threads, polo::planner::HardwareThreads(),
           "rollout threads per in-process actor (default: this machine's cores)");
 ABSL_FLAG(int, target_threads, 1, "rollout threads per in-process target worker");
 
-namespace polo::server {
+namespace polo::cluster {
 
 absl::StatusOr<LocalWorkersOptions> LocalWorkersOptionsFromFlags() {
   LocalWorkersOptions o;
@@ -51,12 +51,12 @@ absl::Status LocalWorkers::Validate(const LocalWorkersOptions& o) {
   return absl::OkStatus();
 }
 
-LocalWorkers::LocalWorkers(grpc::Server* server, LearnerService* service,
+LocalWorkers::LocalWorkers(grpc::Server* server, server::LearnerService* service,
                            const LocalWorkersOptions& options)
     : service_(service) {
   grpc::ChannelArguments args;
-  args.SetMaxReceiveMessageSize(kMaxMessageBytes);
-  args.SetMaxSendMessageSize(kMaxMessageBytes);
+  args.SetMaxReceiveMessageSize(rpc::kMaxMessageBytes);
+  args.SetMaxSendMessageSize(rpc::kMaxMessageBytes);
   std::shared_ptr<grpc::Channel> local = server->InProcessChannel(args);
   absl::MutexLock lock(&mu_);
   for (int i = 0; i < options.target_workers; ++i) {
@@ -103,4 +103,37 @@ void LocalWorkers::Stop() {
   target_workers_.clear();
 }
 
-}  // namespace polo::server
+absl::StatusOr<std::unique_ptr<LocalCluster>> LocalCluster::Start(
+    const server::LearnerOptions& learner, const LocalWorkersOptions& workers) {
+  if (absl::Status s = LocalWorkers::Validate(workers); !s.ok()) return s;
+  std::unique_ptr<LocalCluster> cluster(new LocalCluster());
+  absl::StatusOr<std::unique_ptr<server::LearnerCore>> core = server::LearnerCore::Create(learner);
+  if (!core.ok()) return core.status();
+  cluster->core_ = *std::move(core);
+  cluster->service_ = std::make_unique<server::LearnerService>(cluster->core_.get());
+  absl::StatusOr<std::unique_ptr<grpc::Server>> server =
+      server::BuildLearnerServer(learner.listen_address, cluster->service_.get(), &cluster->port_);
+  if (!server.ok()) return server.status();
+  cluster->server_ = *std::move(server);
+  cluster->core_->Start();
+  cluster->workers_ =
+      std::make_unique<LocalWorkers>(cluster->server_.get(), cluster->service_.get(), workers);
+  return cluster;
+}
+
+LocalCluster::~LocalCluster() { (void)Stop(); }
+
+absl::Status LocalCluster::Stop() {
+  absl::MutexLock lock(&mu_);
+  if (stopped_) return core_ != nullptr ? core_->Stop() : absl::OkStatus();
+  stopped_ = true;
+  // Workers go while the server still runs (see LocalWorkers).
+  if (workers_ != nullptr) workers_->Stop();
+  if (service_ != nullptr) service_->Shutdown();
+  if (server_ != nullptr) {
+    server_->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(2));
+  }
+  return core_ != nullptr ? core_->Stop() : absl::OkStatus();
+}
+
+}  // namespace polo::cluster

@@ -1,11 +1,11 @@
-#include "server/signal_watcher.h"
+#include "util/signal_watcher.h"
 
 #include <pthread.h>
 #include <signal.h>
 
 #include <utility>
 
-namespace polo::server {
+namespace polo::util {
 namespace {
 
 sigset_t WatchedSignals() {
@@ -40,4 +40,4 @@ SignalWatcher::~SignalWatcher() {
   thread_.join();
 }
 
-}  // namespace polo::server
+}  // namespace polo::util

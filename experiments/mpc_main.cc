@@ -2,7 +2,7 @@
 // no value (plain MPC) or with a value ensemble saved by the learner (paper
 // Fig. 3 right, with --value_only), and prints per-step metrics.
 //
-//   bazel run -c opt //planner:mpc -- --task=humanoid_getup --horizon=64
+//   bazel run -c opt //experiments:mpc -- --task=humanoid_getup --horizon=64
 //       --rollouts=120 --steps=600
 //
 // Ends with one key=value line: mean_reward, final_<metric>, max_<metric>,
@@ -25,6 +25,7 @@
 #include "planner/agent.h"
 #include "planner/mppi_flags.h"
 #include "planner/thread_pool.h"
+#include "util/paths.h"
 
 ABSL_FLAG(std::string, task, "humanoid_getup", "task name (see models/registry.h)");
 ABSL_FLAG(int, steps, 600, "agent steps to run");
@@ -55,7 +56,7 @@ int Run() {
   }
   std::unique_ptr<learner::OptimisticValue> value;
   if (!absl::GetFlag(FLAGS_value).empty()) {
-    absl::StatusOr<EnsembleWeights> weights = learner::LoadEnsembleWeights(absl::GetFlag(FLAGS_value));
+    absl::StatusOr<EnsembleWeights> weights = learner::LoadEnsembleWeights(util::ResolveUserPath(absl::GetFlag(FLAGS_value)));
     if (!weights.ok()) return Fail(weights.status());
     if (weights->spec().num_features() != (*task)->num_features()) {
       return Fail(absl::InvalidArgumentError(absl::StrCat(

@@ -1,4 +1,4 @@
-#include "learner/atomic_file.h"
+#include "util/atomic_file.h"
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -10,7 +10,7 @@
 
 #include "absl/strings/str_cat.h"
 
-namespace polo::learner {
+namespace polo::util {
 namespace {
 
 absl::Status ErrnoError(int error, absl::string_view call, const std::string& path) {
@@ -88,4 +88,4 @@ absl::StatusOr<std::string> ReadFileToString(const std::string& path) {
   return contents;
 }
 
-}  // namespace polo::learner
+}  // namespace polo::util

@@ -1,4 +1,4 @@
-#include "server/run_config.h"
+#include "rpc/run_config.h"
 
 #include <limits>
 #include <memory>
@@ -7,7 +7,7 @@
 
 #include "models/registry.h"
 
-namespace polo::server {
+namespace polo::rpc {
 namespace {
 
 polo::RunConfig HumanoidConfig() {
@@ -54,4 +54,4 @@ TEST(ValidateRunConfigTest, FinalKappaMustBeFiniteAndNeedsAnEnd) {
 }
 
 }  // namespace
-}  // namespace polo::server
+}  // namespace polo::rpc

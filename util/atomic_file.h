@@ -1,8 +1,8 @@
 // Whole-file reads and crash-safe whole-file writes, for checkpoints and
 // saved weights. Stateless; safe to call from any thread (two concurrent
 // writers of the same path leave one complete file, never a mix).
-#ifndef POLO_LEARNER_ATOMIC_FILE_H_
-#define POLO_LEARNER_ATOMIC_FILE_H_
+#ifndef POLO_UTIL_ATOMIC_FILE_H_
+#define POLO_UTIL_ATOMIC_FILE_H_
 
 #include <string>
 
@@ -10,7 +10,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 
-namespace polo::learner {
+namespace polo::util {
 
 // Writes `contents` to a temporary file beside `path`, flushes it to disk
 // (fsync) and renames it over `path`, so a reader sees either the old file
@@ -23,6 +23,6 @@ absl::Status WriteFileAtomically(const std::string& path, absl::string_view cont
 // the path and the failing system call.
 absl::StatusOr<std::string> ReadFileToString(const std::string& path);
 
-}  // namespace polo::learner
+}  // namespace polo::util
 
-#endif  // POLO_LEARNER_ATOMIC_FILE_H_
+#endif  // POLO_UTIL_ATOMIC_FILE_H_

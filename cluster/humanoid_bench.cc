@@ -1,4 +1,4 @@
-// //server:humanoid_bench — what one full humanoid run costs on this
+// //cluster:humanoid_bench — what one full humanoid run costs on this
 // machine, measured through the service: the learner with its default
 // in-process workers (exactly what `//server:learner --task=humanoid_getup`
 // starts), run for a few updates after a warm-up. Every learner flag
@@ -12,7 +12,7 @@
 // single-thread mj_step rate of the same model measured in the same run
 // times the cores.
 //
-//   bazel run -c opt //server:humanoid_bench [-- --updates=10 ...]
+//   bazel run -c opt //cluster:humanoid_bench [-- --updates=10 ...]
 #include <sys/resource.h>
 
 #include <cstdio>
@@ -23,12 +23,12 @@
 #include "absl/flags/parse.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "cluster/local_workers.h"
 #include "models/registry.h"
 #include "planner/thread_pool.h"
 #include "server/learner_core.h"
 #include "server/learner_flags.h"
 #include "server/learner_service.h"
-#include "server/local_workers.h"
 
 ABSL_DECLARE_FLAG(std::string, task);
 ABSL_FLAG(int, warmup_updates, 2, "updates run before measuring (buffer fills, threads start)");
@@ -77,8 +77,8 @@ int main(int argc, char** argv) {
   absl::StatusOr<polo::RunConfig> config = polo::server::RunConfigFromFlags();
   if (!config.ok()) return Fail(config.status());
   config->set_total_steps(0);  // Run until measured.
-  absl::StatusOr<polo::server::LocalWorkersOptions> local =
-      polo::server::LocalWorkersOptionsFromFlags();
+  absl::StatusOr<polo::cluster::LocalWorkersOptions> local =
+      polo::cluster::LocalWorkersOptionsFromFlags();
   if (!local.ok()) return Fail(local.status());
 
   absl::StatusOr<std::unique_ptr<polo::models::Task>> task = polo::models::MakeTask(config->task());
@@ -89,16 +89,11 @@ int main(int argc, char** argv) {
   polo::server::LearnerOptions options;
   options.config = *config;
   options.listen_address = "localhost:0";
-  absl::StatusOr<std::unique_ptr<polo::server::LearnerCore>> core =
-      polo::server::LearnerCore::Create(options);
-  if (!core.ok()) return Fail(polo::server::InFlagTerms(core.status()));
-  polo::server::LearnerService service(core->get());
-  int port = 0;
-  absl::StatusOr<std::unique_ptr<grpc::Server>> server =
-      polo::server::BuildLearnerServer(options.listen_address, &service, &port);
-  if (!server.ok()) return Fail(server.status());
-  (*core)->Start();
-  const polo::RunConfig& c = (*core)->config();
+  absl::StatusOr<std::unique_ptr<polo::cluster::LocalCluster>> cluster =
+      polo::cluster::LocalCluster::Start(options, *local);
+  if (!cluster.ok()) return Fail(polo::server::InFlagTerms(cluster.status()));
+  polo::server::LearnerCore* core = (*cluster)->core();
+  const polo::RunConfig& c = core->config();
   std::printf("task=%s mode=%s H=%d K=%d N=%d K_t=%d M=%u G=%d n=%d Z=%d warm_start=%d "
               "actors=%d x %d threads, target_workers=%d x %d threads, cores=%d\n",
               c.task().c_str(), polo::LoopMode_Name(c.mode()).c_str(), c.mppi().horizon(),
@@ -109,10 +104,9 @@ int main(int argc, char** argv) {
               local->target_workers, local->target_threads, cores);
   std::fflush(stdout);
 
-  polo::server::LocalWorkers workers(server->get(), &service, *local);
   auto wait_for_updates = [&](uint64_t n) {
-    while ((*core)->GetProgress().updates() < n) absl::SleepFor(absl::Milliseconds(20));
-    return (*core)->GetProgress();
+    while (core->GetProgress().updates() < n) absl::SleepFor(absl::Milliseconds(20));
+    return core->GetProgress();
   };
   const polo::Progress begin = wait_for_updates(warmup);
   const absl::Time t0 = absl::Now();
@@ -126,9 +120,7 @@ int main(int argc, char** argv) {
   }
   const double wall = absl::ToDoubleSeconds(absl::Now() - t0);
   const double cpu = CpuSeconds() - cpu0;
-  workers.Stop();
-  (*server)->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(2));
-  (void)(*core)->Stop();
+  (void)(*cluster)->Stop();
 
   const double updates = static_cast<double>(end.updates() - begin.updates());
   const double steps = static_cast<double>(end.agent_steps() - begin.agent_steps());

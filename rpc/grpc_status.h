@@ -1,14 +1,14 @@
 // The one place where absl::Status becomes grpc::Status: the service edge
 // (learner_service.cc) and nothing else. Inside the server and workers all
 // fallible code returns absl::Status. Stateless, thread-safe.
-#ifndef POLO_SERVER_GRPC_STATUS_H_
-#define POLO_SERVER_GRPC_STATUS_H_
+#ifndef POLO_RPC_GRPC_STATUS_H_
+#define POLO_RPC_GRPC_STATUS_H_
 
 #include <grpcpp/support/status.h>
 
 #include "absl/status/status.h"
 
-namespace polo::server {
+namespace polo::rpc {
 
 // Same canonical code (the two enums share their numbering) and message.
 grpc::Status ToGrpcStatus(const absl::Status& status);
@@ -16,6 +16,6 @@ grpc::Status ToGrpcStatus(const absl::Status& status);
 // The reverse, for clients that call the learner and work with absl::Status.
 absl::Status FromGrpcStatus(const grpc::Status& status);
 
-}  // namespace polo::server
+}  // namespace polo::rpc
 
-#endif  // POLO_SERVER_GRPC_STATUS_H_
+#endif  // POLO_RPC_GRPC_STATUS_H_

@@ -1,0 +1,46 @@
+// What every client of the learner service shares (workers, the CLI, the
+// benchmarks, tests): the service's message-size limit, channels and call
+// deadlines, and retry backoff. Stateless functions; Backoff is a value
+// owned by one thread.
+#ifndef POLO_RPC_CHANNEL_H_
+#define POLO_RPC_CHANNEL_H_
+
+#include <grpcpp/grpcpp.h>
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "absl/time/time.h"
+
+namespace polo::rpc {
+
+// Largest message either side sends or accepts: a batch of 4096 humanoid
+// states or a weights broadcast of a large ensemble fits with room.
+inline constexpr int kMaxMessageBytes = 64 << 20;
+
+// A channel to "host:port" with kMaxMessageBytes both ways and reconnection
+// after 0.1-2 s (a restarted learner is found quickly).
+std::shared_ptr<grpc::Channel> MakeLearnerChannel(const std::string& address);
+
+// A client context with a deadline `timeout` from now.
+std::unique_ptr<grpc::ClientContext> ContextWithTimeout(absl::Duration timeout);
+
+// Exponential backoff: 0.1 s, doubling to 5 s, with ±20% jitter. The
+// default jitter seed differs per instance and process (std::random_device),
+// so workers that lost the same learner do not retry in step.
+class Backoff {
+ public:
+  Backoff();
+  explicit Backoff(uint64_t jitter_seed) : jitter_state_(jitter_seed) {}
+  absl::Duration Next();
+  void Reset() { attempt_ = 0; }
+
+ private:
+  int attempt_ = 0;
+  uint64_t jitter_state_;
+};
+
+}  // namespace polo::rpc
+
+#endif  // POLO_RPC_CHANNEL_H_
