@@ -172,7 +172,7 @@ TEST_F(HumanoidServiceTest, AShortHumanoidRunCompletesAndItsCheckpointDrivesMpc)
   const std::string run_dir = dir_ + "/run";
   auto learner = Start(
       "learner",
-      {RunfilePath("server/learner"), absl::StrCat("--listen=127.0.0.1:", port_),
+      {RunfilePath("cluster/learner"), absl::StrCat("--listen=127.0.0.1:", port_),
        "--run_dir=" + run_dir, "--progress=false", "--checkpoint_every_s=3600",
        "--task=humanoid_getup", "--episode_length=100", "--total_steps=200", "--horizon=16",
        "--rollouts=32", "--target_horizon=8", "--target_rollouts=8", "--target_states=32",
@@ -225,7 +225,7 @@ TEST_F(HumanoidServiceTest, AShortHumanoidRunCompletesAndItsCheckpointDrivesMpc)
 
   // MPC with that value runs and reports a finite mean reward.
   std::optional<std::string> mpc = RunAndCapture(
-      {RunfilePath("planner/mpc"), "--task=humanoid_getup", "--value=" + weights, "--steps=20",
+      {RunfilePath("experiments/mpc"), "--task=humanoid_getup", "--value=" + weights, "--steps=20",
        "--horizon=8", "--rollouts=16", "--threads=1", "--print_every=0"},
       absl::Seconds(300));
   ASSERT_TRUE(mpc.has_value()) << "//experiments:mpc failed or timed out";
@@ -247,7 +247,7 @@ TEST_F(HumanoidServiceTest, ASecondTargetWorkerCutsTheTargetTimeOfASynchronousUp
   const std::string run_dir = dir_ + "/run";
   auto learner = Start(
       "learner",
-      {RunfilePath("server/learner"), absl::StrCat("--listen=127.0.0.1:", port_),
+      {RunfilePath("cluster/learner"), absl::StrCat("--listen=127.0.0.1:", port_),
        "--run_dir=" + run_dir, "--progress=false", "--checkpoint_every_s=3600",
        "--task=humanoid_getup", "--mode=sync", "--actors=0", "--target_workers=0",
        "--total_steps=0", "--horizon=8", "--rollouts=16", "--target_states=64",

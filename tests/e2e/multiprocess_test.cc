@@ -30,7 +30,7 @@ namespace {
 std::vector<std::string> LearnerArgs(int port, const std::string& run_dir,
                                      std::vector<std::string> extra) {
   std::vector<std::string> args = {
-      RunfilePath("server/learner"), absl::StrCat("--listen=127.0.0.1:", port),
+      RunfilePath("cluster/learner"), absl::StrCat("--listen=127.0.0.1:", port),
       "--actors=0", "--target_workers=0", "--progress=false", "--run_dir=" + run_dir,
       "--horizon=16", "--rollouts=32", "--target_horizon=8", "--target_rollouts=16",
       "--update_every=16", "--gradient_steps=4", "--minibatch_size=16", "--min_replay_size=16",

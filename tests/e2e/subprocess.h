@@ -16,7 +16,7 @@
 
 namespace polo::testing {
 
-// Path of a binary in this workspace's runfiles, e.g. "server/learner".
+// Path of a binary in this workspace's runfiles, e.g. "cluster/learner".
 std::string RunfilePath(const std::string& workspace_relative);
 
 // A directory for logs and run folders (kept as test outputs if possible).
