@@ -51,6 +51,10 @@ std::string ProgressLine(const polo::Progress& p, int workers) {
       p.replay_size(), p.states_per_second(), p.targets_per_second(), workers);
   if (p.coverage() >= 0) absl::StrAppendFormat(&line, "  coverage %.1f%%", 100 * p.coverage());
   absl::StrAppendFormat(&line, "  cpu %.0f%%", 100 * p.cpu_utilisation());
+  if (p.update_failures() > 0) {
+    absl::StrAppendFormat(&line, "  UPDATE FAILING (%u): %s", p.update_failures(),
+                          p.last_update_error());
+  }
   if (p.has_last_episode()) {
     absl::StrAppend(&line, "  ", polo::server::EpisodeSummary(p.last_episode()));
   }

@@ -80,6 +80,10 @@ void PrintProgress(const polo::Progress& p) {
   }
   std::printf("updates           %llu  gradient steps %llu  value loss %.4g\n", u(p.updates()),
               u(p.gradient_steps()), p.value_loss());
+  if (p.update_failures() > 0) {
+    std::printf("update failing    %u times in a row: %s\n", p.update_failures(),
+                p.last_update_error().c_str());
+  }
   std::printf("weights version   %llu\n", u(p.weights_version()));
   std::printf("replay size       %llu  (duplicates dropped %llu)\n", u(p.replay_size()),
               u(p.duplicates_dropped()));

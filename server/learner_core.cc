@@ -96,6 +96,10 @@ absl::Status LearnerCore::Initialise() {
                        config.physics_state_size(), config.num_features());
   if (!buffer.ok()) return buffer.status();
   buffer_ = *std::move(buffer);
+  schedule_ = std::make_unique<UpdateSchedule>(
+      config.training().update_every(),
+      static_cast<int64_t>(config.training().min_replay_size()),
+      config.mode() == polo::SYNCHRONOUS);
 
   started_ = absl::Now();
   instance_ = absl::StrCat(absl::ToUnixMicros(started_));
@@ -112,7 +116,6 @@ absl::Status LearnerCore::Initialise() {
     agent_steps_ = st.agent_steps();
     updates_ = st.updates();
     gradient_steps_ = st.gradient_steps();
-    steps_since_update_ = st.steps_since_update();
     value_loss_ = st.value_loss();
     duplicates_ = st.duplicates_dropped();
     std::istringstream rng_state(st.rng_state());
@@ -127,9 +130,7 @@ absl::Status LearnerCore::Initialise() {
     last_checkpoint_ = checkpoint->path;
     // A checkpoint taken with an update due (e.g. abandoned on SIGTERM):
     // in SYNCHRONOUS mode acting stays paused until it has run.
-    paused_ = config.mode() == polo::SYNCHRONOUS &&
-              steps_since_update_ >= static_cast<uint64_t>(config.training().update_every()) &&
-              buffer_->size() >= static_cast<int64_t>(config.training().min_replay_size());
+    schedule_->Restore(st.steps_since_update(), buffer_->size());
   }
   if (!options_.run_dir.empty()) {
     absl::StatusOr<std::unique_ptr<RunFolder>> folder = RunFolder::Create(options_.run_dir, config);
@@ -182,10 +183,7 @@ absl::Status LearnerCore::Stop() {
 bool LearnerCore::CompleteLocked() const {
   const uint64_t total = options_.config.total_steps();
   if (total == 0 || agent_steps_ < total) return false;
-  const bool update_pending = steps_since_update_ >= options_.config.training().update_every() &&
-                              buffer_->size() >= static_cast<int64_t>(
-                                                     options_.config.training().min_replay_size());
-  return !update_running_ && !update_pending;
+  return !schedule_->pending(buffer_->size());
 }
 
 bool LearnerCore::WaitUntilComplete(absl::Time deadline) {
@@ -296,13 +294,7 @@ absl::StatusOr<polo::ExperienceAck> LearnerCore::SubmitExperience(
       std::min<uint64_t>(worker->next_sequence - batch.first_sequence(), batch.states_size());
   uint64_t take = batch.states_size() - skip;
   const polo::RunConfig& config = options_.config;
-  const bool sync = config.mode() == polo::SYNCHRONOUS;
-  if (sync) {
-    take = paused_ ? 0
-                   : std::min<uint64_t>(take, config.training().update_every() -
-                                                  std::min<uint64_t>(steps_since_update_,
-                                                                     config.training().update_every()));
-  }
+  take = schedule_->Admit(take);
   if (config.total_steps() > 0) {
     take = std::min<uint64_t>(take, config.total_steps() - std::min(agent_steps_, config.total_steps()));
   }
@@ -326,24 +318,15 @@ absl::StatusOr<polo::ExperienceAck> LearnerCore::SubmitExperience(
   duplicates_ += skip;
   worker->next_sequence += take;
   agent_steps_ += take;
-  steps_since_update_ += take;
+  schedule_->Accepted(take, buffer_->size());
   WorkerRegistry::AddItems(worker, take, now);
   progress_->AddStates(take, now);
-  if (sync && steps_since_update_ >= static_cast<uint64_t>(config.training().update_every())) {
-    // Algorithm 1's "if t mod Z == 0": the training thread updates while
-    // acting pauses; below min_replay_size the phase simply restarts.
-    if (buffer_->size() >= static_cast<int64_t>(config.training().min_replay_size())) {
-      paused_ = true;
-    } else {
-      steps_since_update_ = 0;
-    }
-  }
   polo::ExperienceAck ack;
   ack.set_next_sequence(worker->next_sequence);
   ack.set_durable_sequence(worker->durable_sequence);
   ack.set_accepted(static_cast<uint32_t>(take));
   ack.set_duplicates(static_cast<uint32_t>(skip));
-  ack.set_acting_paused(paused_);
+  ack.set_acting_paused(schedule_->paused());
   ack.set_weights_version(latest_version);
   ack.set_run_complete(config.total_steps() > 0 && agent_steps_ >= config.total_steps());
   lock.Release();
@@ -373,10 +356,10 @@ absl::StatusOr<polo::ActingState> LearnerCore::WaitForActing(
   if (absl::StatusOr<WorkerRecord*> w = registry_.Touch(request.worker_id(), absl::Now()); !w.ok()) {
     return w.status();
   }
-  auto ready = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) { return stopping_ || !paused_; };
+  auto ready = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) { return stopping_ || !schedule_->paused(); };
   mu_.AwaitWithTimeout(absl::Condition(&ready), wait);
   polo::ActingState state;
-  state.set_acting_paused(paused_);
+  state.set_acting_paused(schedule_->paused());
   SharedWeights latest = broadcaster_.Latest();
   state.set_weights_version(latest ? latest->version() : 0);
   state.set_run_complete(options_.config.total_steps() > 0 &&
@@ -451,7 +434,7 @@ polo::RunStatus LearnerCore::GetStatus() const {
   status.set_run_dir(options_.run_dir);
   status.set_learner_instance(instance_);
   status.set_started_unix_ms(absl::ToUnixMillis(started_));
-  status.set_phase(CompleteLocked() ? "complete" : paused_ ? "updating" : "acting");
+  status.set_phase(CompleteLocked() ? "complete" : schedule_->paused() ? "updating" : "acting");
   status.set_resumed_from(resumed_from_);
   status.set_last_checkpoint(last_checkpoint_);
   if (!last_checkpoint_.empty()) {
@@ -471,6 +454,8 @@ polo::Progress LearnerCore::GetProgress() const {
   p.set_value_loss(value_loss_);
   p.set_last_update_s(last_update_s_);
   p.set_last_update_targets_s(last_update_targets_s_);
+  p.set_update_failures(static_cast<uint32_t>(schedule_->consecutive_failures()));
+  p.set_last_update_error(last_update_error_);
   SharedWeights latest = broadcaster_.Latest();
   p.set_weights_version(latest ? latest->version() : 0);
   p.set_updates(updates_);

@@ -54,6 +54,7 @@
 #include "server/progress_tracker.h"
 #include "server/run_folder.h"
 #include "server/target_scheduler.h"
+#include "server/update_schedule.h"
 #include "server/weights_broadcaster.h"
 #include "server/worker_registry.h"
 
@@ -188,10 +189,9 @@ class LearnerCore {
   bool stopped_ ABSL_GUARDED_BY(mu_) = false;
   absl::Status stop_status_ ABSL_GUARDED_BY(mu_);  // Stop's result, for later callers.
   absl::Mutex stop_mu_ ABSL_ACQUIRED_BEFORE(mu_);   // Serialises Stop.
-  bool paused_ ABSL_GUARDED_BY(mu_) = false;          // SYNCHRONOUS: updating.
-  bool update_running_ ABSL_GUARDED_BY(mu_) = false;
+  std::unique_ptr<UpdateSchedule> schedule_ ABSL_GUARDED_BY(mu_);
+  std::string last_update_error_ ABSL_GUARDED_BY(mu_);  // Of the last failed update.
   uint64_t agent_steps_ ABSL_GUARDED_BY(mu_) = 0;
-  uint64_t steps_since_update_ ABSL_GUARDED_BY(mu_) = 0;
   uint64_t updates_ ABSL_GUARDED_BY(mu_) = 0;
   uint64_t gradient_steps_ ABSL_GUARDED_BY(mu_) = 0;
   uint64_t duplicates_ ABSL_GUARDED_BY(mu_) = 0;

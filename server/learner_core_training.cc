@@ -18,9 +18,6 @@
 namespace polo::server {
 
 void LearnerCore::TrainingLoop() {
-  const polo::TrainingConfig& training = options_.config.training();
-  const uint64_t update_every = training.update_every();
-  const int64_t min_replay = static_cast<int64_t>(training.min_replay_size());
   while (true) {
     bool update_due = false;
     bool checkpoint_due = false;
@@ -28,41 +25,41 @@ void LearnerCore::TrainingLoop() {
       absl::MutexLock lock(&mu_);
       auto ready = [&]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
         return stopping_ || checkpoint_requested_ > checkpoint_written_ ||
-               (steps_since_update_ >= update_every && buffer_->size() >= min_replay);
+               schedule_->Due(buffer_->size(), absl::Now());
       };
+      // Wake for the periodic checkpoint and for the retry of a failed update.
       mu_.AwaitWithDeadline(absl::Condition(&ready),
-                            last_checkpoint_time_ + options_.checkpoint_period);
+                            std::min(last_checkpoint_time_ + options_.checkpoint_period,
+                                     std::max(schedule_->retry_at(), absl::Now())));
       if (stopping_) break;
-      update_due = steps_since_update_ >= update_every && buffer_->size() >= min_replay;
+      update_due = schedule_->Due(buffer_->size(), absl::Now());
       checkpoint_due = checkpoint_requested_ > checkpoint_written_ ||
                        (run_folder_ != nullptr &&
                         absl::Now() >= last_checkpoint_time_ + options_.checkpoint_period);
-      if (update_due) {
-        update_running_ = true;
-        // Steps that arrive during the update (ASYNCHRONOUS) count towards
-        // the next one.
-        steps_since_update_ = 0;
-      }
+      if (update_due) schedule_->Begin();
     }
     if (checkpoint_due) (void)WriteCheckpointNow();
     if (!update_due) continue;
     const absl::Status status = RunUpdate();
     {
       absl::MutexLock lock(&mu_);
-      update_running_ = false;
-      paused_ = false;
-      if (status.ok()) ++updates_;
       // An abandoned update (stop) stays due, so that a checkpoint written
-      // now makes the resumed learner run it.
-      if (!status.ok()) steps_since_update_ += update_every;
-      if (!status.ok() && !stopping_) {
-        ABSL_RAW_LOG(ERROR, "update failed: %s", status.ToString().c_str());
+      // now makes the resumed learner run it; a failed one is retried after
+      // a backoff, with acting still paused in SYNCHRONOUS mode.
+      schedule_->End(status.ok(), absl::Now());
+      if (status.ok()) {
+        ++updates_;
+        last_update_error_.clear();
+      } else if (!stopping_) {
+        last_update_error_ = status.ToString();
+        ABSL_RAW_LOG(ERROR, "update failed (%d in a row; retried in %.0f s): %s",
+                     schedule_->consecutive_failures(),
+                     absl::ToDoubleSeconds(schedule_->retry_at() - absl::Now()),
+                     status.ToString().c_str());
       }
     }
     if (status.ok()) AppendMetrics();
   }
-  absl::MutexLock lock(&mu_);
-  update_running_ = false;
 }
 
 int LearnerCore::TargetWorkersConnected() const {
@@ -270,7 +267,7 @@ absl::StatusOr<std::string> LearnerCore::WriteCheckpointNow() {
     state.set_agent_steps(agent_steps_);
     state.set_updates(updates_);
     state.set_gradient_steps(gradient_steps_);
-    state.set_steps_since_update(steps_since_update_);
+    state.set_steps_since_update(schedule_->steps_since_update());
     state.set_value_loss(value_loss_);
     state.set_duplicates_dropped(duplicates_);
     sequences = registry_.Sequences();
