@@ -1,6 +1,7 @@
 #include "worker/actor.h"
 
 #include <algorithm>
+#include <string>
 #include <utility>
 
 #include "absl/base/internal/raw_logging.h"
@@ -66,24 +67,50 @@ absl::Status Actor::Setup() {
   return absl::OkStatus();
 }
 
-void Actor::RefreshValue() {
+absl::Status Actor::RefreshValue() {
   std::shared_ptr<const polo::EnsembleWeights> latest = weights_->Latest();
-  if (latest == nullptr) return;
-  if (value_ != nullptr && value_->version() == latest->version()) return;
+  if (latest == nullptr) return absl::OkStatus();
+  if (value_ != nullptr && value_->version() == latest->version()) return absl::OkStatus();
+  const double kappa = rpc::KappaAt(config_, latest->agent_steps());
+  // Weights from the learner that do not fit this actor's task mean the two
+  // disagree about the run: stop with the reason rather than plan without a
+  // value (or with stale weights) unnoticed.
   if (value_ == nullptr) {
     absl::StatusOr<std::unique_ptr<learner::OptimisticValue>> value =
-        learner::OptimisticValue::Create(*latest, polo::rpc::KappaAt(config_, latest->agent_steps()));
-    if (value.ok()) {
-      value_ = *std::move(value);
-      value_->Reserve(config_.mppi().num_rollouts());
+        learner::OptimisticValue::Create(*latest, kappa);
+    if (!value.ok()) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "weights version ", latest->version(), " do not build a value: ",
+          value.status().message()));
     }
-    return;
+    if ((*value)->num_features() != task_->num_features()) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "weights version ", latest->version(), ": spec.num_features is ",
+          (*value)->num_features(), ", expected ", task_->num_features(), " (the task's)"));
+    }
+    value_ = *std::move(value);
+    value_->Reserve(config_.mppi().num_rollouts());
+    return absl::OkStatus();
   }
-  if (absl::Status s = value_->SetWeights(*latest, polo::rpc::KappaAt(config_, latest->agent_steps()));
-      !s.ok()) {
-    ABSL_RAW_LOG(WARNING, "ignoring weights version %llu: %s",
-                 static_cast<unsigned long long>(latest->version()), s.ToString().c_str());
+  if (absl::Status s = value_->SetWeights(*latest, kappa); !s.ok()) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("weights version ", latest->version(), " do not build a value: ", s.message()));
   }
+  return absl::OkStatus();
+}
+
+absl::Status Actor::AwaitWeights(uint64_t version) {
+  const absl::Time start = absl::Now();
+  while (!stop_->is_set()) {
+    std::shared_ptr<const polo::EnsembleWeights> w =
+        weights_->WaitForVersion(version, absl::Now() + absl::Seconds(5));
+    if (w != nullptr && w->version() >= version) return absl::OkStatus();
+    ABSL_RAW_LOG(WARNING, "actor %s: waiting %.0f s for weights version %llu (have %s)",
+                 worker_id_.c_str(), absl::ToDoubleSeconds(absl::Now() - start),
+                 static_cast<unsigned long long>(version),
+                 w == nullptr ? "none" : std::to_string(w->version()).c_str());
+  }
+  return absl::OkStatus();
 }
 
 absl::Status Actor::Flush() {
@@ -150,20 +177,20 @@ absl::Status Actor::WaitWhilePaused() {
     }
     complete_ = state.run_complete();
     if (state.acting_paused()) continue;
-    min_version_ = std::max(min_version_, state.weights_version());
+    // The learner's newest (a restarted learner may be at an older one).
+    min_version_ = state.weights_version();
     // Resend what was refused during the pause, before acting again.
     paused_ = false;
     if (absl::Status s = Flush(); !s.ok()) return s;
   }
-  // Act with the update's weights (Algorithm 1).
-  weights_->WaitForVersion(min_version_, absl::Now() + absl::Seconds(5));
-  return absl::OkStatus();
+  // Act with the update's weights (Algorithm 1), never with older ones.
+  return AwaitWeights(min_version_);
 }
 
 absl::Status Actor::Run() {
   if (absl::Status s = Connect(); !s.ok()) return stop_->is_set() ? absl::OkStatus() : s;
   if (absl::Status s = Setup(); !s.ok()) return s;
-  weights_->WaitForVersion(0, absl::Now() + absl::Seconds(10));
+  if (absl::Status s = AwaitWeights(0); !s.ok()) return s;
   const bool sync = config_.mode() == polo::SYNCHRONOUS;
   while (!stop_->is_set() && !complete_) {
     if (options_.max_steps > 0 && steps_ >= options_.max_steps) break;
@@ -171,7 +198,7 @@ absl::Status Actor::Run() {
       if (absl::Status s = WaitWhilePaused(); !s.ok()) return s;
       continue;
     }
-    RefreshValue();
+    if (absl::Status s = RefreshValue(); !s.ok()) return s;
     if (episode_step_ == 0) agent_->Reset(util::MixSeed(actor_seed_, episode_));
     Held held;
     held.sequence = next_sequence_++;

@@ -81,7 +81,12 @@ class Actor {
   absl::Status Flush();
   // SYNCHRONOUS: waits out an update and for its weights.
   absl::Status WaitWhilePaused();
-  void RefreshValue();
+  // Builds or updates the terminal value from the newest weights, with κ
+  // scheduled by their agent steps; FailedPrecondition if they do not fit.
+  absl::Status RefreshValue();
+  // Blocks until weights of at least `version` arrived (or stop), warning
+  // every 5 s while they do not.
+  absl::Status AwaitWeights(uint64_t version);
 
   std::shared_ptr<grpc::Channel> channel_;
   std::unique_ptr<polo::Learner::Stub> stub_;

@@ -1,5 +1,6 @@
 #include "tests/service/service_fixture.h"
 
+#include "absl/strings/str_cat.h"
 #include "rpc/channel.h"
 #include "rpc/run_config.h"
 
@@ -19,7 +20,7 @@ polo::RunConfig SmallConfig(polo::LoopMode mode) {
 }
 
 void LearnerServiceTest::StartLearner(const polo::RunConfig& config, const std::string& run_dir,
-                                      bool resume) {
+                                      bool resume, int port) {
   server::LearnerOptions options;
   options.config = config;
   options.run_dir = run_dir;
@@ -32,7 +33,7 @@ void LearnerServiceTest::StartLearner(const polo::RunConfig& config, const std::
   core_->Start();
   service_ = std::make_unique<server::LearnerService>(core_.get());
   absl::StatusOr<std::unique_ptr<grpc::Server>> server =
-      server::BuildLearnerServer("127.0.0.1:0", service_.get(), &port_);
+      server::BuildLearnerServer(absl::StrCat("127.0.0.1:", port), service_.get(), &port_);
   ASSERT_TRUE(server.ok()) << server.status();
   server_ = *std::move(server);
   grpc::ChannelArguments args;

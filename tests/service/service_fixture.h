@@ -28,8 +28,10 @@ class LearnerServiceTest : public ::testing::Test {
   void TearDown() override { StopLearner(); }
 
   // Starts core + server; fails the test on error.
+  // `port` 0 picks a free one; give the previous port_ to restart a learner
+  // where its workers look for it.
   void StartLearner(const polo::RunConfig& config, const std::string& run_dir = "",
-                    bool resume = false);
+                    bool resume = false, int port = 0);
   void StopLearner();
 
   // A client context with a deadline.
