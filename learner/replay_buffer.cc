@@ -85,7 +85,7 @@ absl::StatusOr<std::unique_ptr<ReplayBuffer>> ReplayBuffer::FromProto(
     if (!status.ok()) {
       return absl::InvalidArgumentError(absl::StrCat("entries[", i, "].", status.message()));
     }
-    b.entries_.push_back(std::move(entry));  // Oldest first, so next_ = 0 is the oldest.
+    b.entries_.push_back(std::make_shared<const ReplayEntry>(std::move(entry)));  // Oldest first, so next_ = 0 is the oldest.
   }
   b.total_added_ = snapshot.total_added();
   return buffer;
@@ -115,10 +115,11 @@ absl::Status ReplayBuffer::Add(ReplayEntry entry) {
   absl::Status status = Validate(entry);
   if (!status.ok()) return status;
   absl::MutexLock lock(&mu_);
+  auto shared = std::make_shared<const ReplayEntry>(std::move(entry));
   if (static_cast<int64_t>(entries_.size()) < capacity_) {
-    entries_.push_back(std::move(entry));
+    entries_.push_back(std::move(shared));
   } else {
-    entries_[next_] = std::move(entry);
+    entries_[next_] = std::move(shared);
     next_ = (next_ + 1) % entries_.size();
   }
   ++total_added_;
@@ -138,7 +139,7 @@ absl::StatusOr<std::vector<ReplayEntry>> ReplayBuffer::Sample(int n, uint64_t se
     // Indices count from the oldest entry, so the draw does not depend on
     // where the ring happens to start.
     const int64_t age = static_cast<int64_t>(util::UniformIndex(rng, entries_.size()));
-    sample.push_back(entries_[Slot(age)]);
+    sample.push_back(*entries_[Slot(age)]);
   }
   return sample;
 }
@@ -147,22 +148,33 @@ std::vector<ReplayEntry> ReplayBuffer::Contents() const {
   absl::MutexLock lock(&mu_);
   std::vector<ReplayEntry> contents;
   contents.reserve(entries_.size());
-  for (size_t i = 0; i < entries_.size(); ++i) contents.push_back(entries_[Slot(i)]);
+  for (size_t i = 0; i < entries_.size(); ++i) contents.push_back(*entries_[Slot(i)]);
   return contents;
 }
 
-polo::ReplayBufferSnapshot ReplayBuffer::ToProto() const {
+ReplayBuffer::Snapshot ReplayBuffer::TakeSnapshot() const {
+  Snapshot s;
+  s.capacity_ = capacity_;
+  s.physics_state_size_ = physics_state_size_;
+  s.num_features_ = num_features_;
+  absl::MutexLock lock(&mu_);
+  s.total_added_ = total_added_;
+  s.entries_.reserve(entries_.size());
+  for (size_t i = 0; i < entries_.size(); ++i) s.entries_.push_back(entries_[Slot(i)]);
+  return s;
+}
+
+polo::ReplayBufferSnapshot ReplayBuffer::Snapshot::ToProto() const {
   polo::ReplayBufferSnapshot snapshot;
   snapshot.set_capacity(static_cast<uint64_t>(capacity_));
   snapshot.set_physics_state_size(physics_state_size_);
   snapshot.set_num_features(num_features_);
-  absl::MutexLock lock(&mu_);
   snapshot.set_total_added(total_added_);
-  for (size_t i = 0; i < entries_.size(); ++i) {
-    *snapshot.add_entries() = EntryToProto(entries_[Slot(i)]);
-  }
+  for (const auto& entry : entries_) *snapshot.add_entries() = EntryToProto(*entry);
   return snapshot;
 }
+
+polo::ReplayBufferSnapshot ReplayBuffer::ToProto() const { return TakeSnapshot().ToProto(); }
 
 int64_t ReplayBuffer::size() const {
   absl::MutexLock lock(&mu_);

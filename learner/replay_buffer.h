@@ -80,6 +80,26 @@ class ReplayBuffer {
   // The whole buffer, entries oldest first, for checkpoints.
   polo::ReplayBufferSnapshot ToProto() const ABSL_LOCKS_EXCLUDED(mu_);
 
+  // The contents at one instant, shared with the buffer rather than copied
+  // (entries are immutable once added): taking one costs a pointer per
+  // entry, so a caller can take it under its own lock and serialise it
+  // after releasing that lock. Later Adds do not change it.
+  class Snapshot {
+   public:
+    // As ReplayBuffer::ToProto() at the instant it was taken.
+    polo::ReplayBufferSnapshot ToProto() const;
+    size_t size() const { return entries_.size(); }
+
+   private:
+    friend class ReplayBuffer;
+    int64_t capacity_ = 0;
+    int physics_state_size_ = 0;
+    int num_features_ = 0;
+    uint64_t total_added_ = 0;
+    std::vector<std::shared_ptr<const ReplayEntry>> entries_;  // Oldest first.
+  };
+  Snapshot TakeSnapshot() const ABSL_LOCKS_EXCLUDED(mu_);
+
   int64_t size() const ABSL_LOCKS_EXCLUDED(mu_);
   int64_t capacity() const { return capacity_; }
   int physics_state_size() const { return physics_state_size_; }
@@ -100,7 +120,7 @@ class ReplayBuffer {
   mutable absl::Mutex mu_;
   // Ring storage: grows to capacity_, then entries_[next_] (the oldest) is
   // overwritten and next_ advances.
-  std::vector<ReplayEntry> entries_ ABSL_GUARDED_BY(mu_);
+  std::vector<std::shared_ptr<const ReplayEntry>> entries_ ABSL_GUARDED_BY(mu_);
   size_t next_ ABSL_GUARDED_BY(mu_) = 0;
   uint64_t total_added_ ABSL_GUARDED_BY(mu_) = 0;
 };

@@ -135,6 +135,17 @@ TEST(ReplayBufferTest, ProtoRoundTripKeepsContentsOrderAndRingPosition) {
   EXPECT_EQ(Ids((*restored)->Contents()), Ids(buffer->Contents()));
 }
 
+TEST(ReplayBufferTest, ASnapshotKeepsTheContentsOfItsInstantWhileTheRingMovesOn) {
+  std::unique_ptr<ReplayBuffer> buffer = Buffer(4);
+  for (int i = 0; i < 6; ++i) ASSERT_TRUE(buffer->Add(Entry(i)).ok());
+  const polo::ReplayBufferSnapshot expected = buffer->ToProto();
+  const ReplayBuffer::Snapshot snapshot = buffer->TakeSnapshot();
+  for (int i = 6; i < 12; ++i) ASSERT_TRUE(buffer->Add(Entry(i)).ok());  // Overwrites all slots.
+  EXPECT_EQ(snapshot.size(), 4u);
+  EXPECT_EQ(snapshot.ToProto().SerializeAsString(), expected.SerializeAsString());
+  EXPECT_EQ(Ids(buffer->Contents()), (std::vector<int>{8, 9, 10, 11}));
+}
+
 TEST(ReplayBufferTest, FromProtoRejectsBadSnapshotsNamingTheField) {
   std::unique_ptr<ReplayBuffer> buffer = Buffer(4);
   for (int i = 0; i < 3; ++i) ASSERT_TRUE(buffer->Add(Entry(i)).ok());

@@ -276,6 +276,9 @@ absl::StatusOr<polo::ExperienceAck> LearnerCore::SubmitExperience(
   for (int i = 0; i < batch.states_size(); ++i) {
     if (absl::Status s = ValidateState(batch.states(i), i); !s.ok()) return s;
   }
+  // Physics for the coverage grid (point-mass worlds) before the lock.
+  const std::vector<std::optional<std::array<double, 2>>> planar =
+      PlanarPositions(*task_, batch);
   const absl::Time now = absl::Now();
   absl::ReleasableMutexLock lock(&mu_);
   absl::StatusOr<WorkerRecord*> found = registry_.Touch(batch.worker_id(), now);
@@ -309,7 +312,7 @@ absl::StatusOr<polo::ExperienceAck> LearnerCore::SubmitExperience(
     // Validated above; Add cannot fail on sizes or values.
     if (absl::Status s = buffer_->Add(std::move(entry)); !s.ok()) return s;
     std::optional<polo::EpisodeRecord> finished =
-        progress_->AddState(worker->id, state, agent_steps_ + (j - skip) + 1, now);
+        progress_->AddState(worker->id, state, planar[j], agent_steps_ + (j - skip) + 1, now);
     if (finished && run_folder_ != nullptr) {
       pending_episodes_.push_back(*std::move(finished));
       episodes_ended = true;

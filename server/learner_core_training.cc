@@ -256,7 +256,7 @@ absl::StatusOr<polo::CheckpointResponse> LearnerCore::Checkpoint(absl::Time dead
 absl::StatusOr<std::string> LearnerCore::WriteCheckpointNow() {
   if (run_folder_ == nullptr) return absl::FailedPreconditionError("run_dir: none");
   polo::LearnerState state;
-  polo::ReplayBufferSnapshot replay;
+  learner::ReplayBuffer::Snapshot replay;
   std::map<std::string, uint64_t> sequences;
   uint64_t requested;
   {
@@ -278,12 +278,14 @@ absl::StatusOr<std::string> LearnerCore::WriteCheckpointNow() {
     state.set_rng_state(rng_state.str());
     progress_->Save(state.mutable_progress());
     state.set_written_unix_ms(absl::ToUnixMillis(absl::Now()));
-    replay = buffer_->ToProto();
+    // Pointers only: the entries are serialised below, outside the lock
+    // every RPC takes (a full humanoid buffer is tens of MB).
+    replay = buffer_->TakeSnapshot();
   }
   // The trainer belongs to the training thread, which is either this thread
   // or joined (Stop), so it is not changing under us.
   absl::StatusOr<std::string> path = WriteCheckpoint(
-      run_folder_->dir(), state, replay,
+      run_folder_->dir(), state, replay.ToProto(),
       [this](const std::string& p) -> absl::Status {
         if (absl::Status s = trainer_->Save(p); !s.ok()) return s;
         // The ensemble alone, beside the trainer's file, for

@@ -52,27 +52,35 @@ CpuMeter::Reading CpuMeter::Read(absl::Time now) {
 // --- ProgressTracker ---
 
 ProgressTracker::ProgressTracker(const models::Task* task, absl::Time started)
-    : task_(task), started_(started), data_(mj_makeData(task->model())), cpu_(started) {
+    : task_(task), started_(started), cpu_(started) {
   if (const models::CoverageGrid* grid = task->coverage_grid()) grid_.emplace(*grid);
   const std::vector<std::string>& names = task->metric_names();
   const auto it = std::find(names.begin(), names.end(), "root_height");
   if (it != names.end()) root_height_index_ = static_cast<int>(it - names.begin());
 }
 
-void ProgressTracker::MarkCell(const polo::VisitedState& state) {
-  if (!grid_.has_value()) return;
-  const mjModel* m = task_->model();
-  models::RestorePhysicsState(m, state.physics_state().data(), data_.get());
-  mj_kinematics(m, data_.get());
-  double xy[2];
-  if (task_->PlanarPosition(m, data_.get(), xy)) grid_->Visit(xy[0], xy[1]);
+std::vector<std::optional<std::array<double, 2>>> PlanarPositions(
+    const models::Task& task, const polo::ExperienceBatch& batch) {
+  std::vector<std::optional<std::array<double, 2>>> positions(batch.states_size());
+  if (task.coverage_grid() == nullptr) return positions;
+  const mjModel* m = task.model();
+  models::UniqueMjData data(mj_makeData(m));
+  for (int i = 0; i < batch.states_size(); ++i) {
+    models::RestorePhysicsState(m, batch.states(i).physics_state().data(), data.get());
+    mj_kinematics(m, data.get());
+    std::array<double, 2> xy;
+    if (task.PlanarPosition(m, data.get(), xy.data())) positions[i] = xy;
+  }
+  return positions;
 }
 
-std::optional<polo::EpisodeRecord> ProgressTracker::AddState(const std::string& worker_id,
-                                                             const polo::VisitedState& state,
-                                                             uint64_t agent_steps,
-                                                             absl::Time now) {
-  MarkCell(state);
+std::optional<polo::EpisodeRecord> ProgressTracker::AddState(
+    const std::string& worker_id, const polo::VisitedState& state,
+    const std::optional<std::array<double, 2>>& planar_position, uint64_t agent_steps,
+    absl::Time now) {
+  if (grid_.has_value() && planar_position.has_value()) {
+    grid_->Visit((*planar_position)[0], (*planar_position)[1]);
+  }
   metrics_.emplace_back(state.metrics().begin(), state.metrics().end());
   while (metrics_.size() > 100) metrics_.pop_front();
 

@@ -9,6 +9,7 @@
 #ifndef POLO_SERVER_PROGRESS_TRACKER_H_
 #define POLO_SERVER_PROGRESS_TRACKER_H_
 
+#include <array>
 #include <cstdint>
 #include <deque>
 #include <functional>
@@ -64,6 +65,13 @@ class CpuMeter {
   std::deque<std::pair<absl::Time, double>> samples_ ABSL_GUARDED_BY(mu_);
 };
 
+// The (x, y) of each state of `batch` for the coverage grid (task
+// PlanarPosition after mj_kinematics), or all nullopt if the task has none.
+// Physics on a scratch mjData of its own: called before the learner takes
+// its lock. Thread-safe.
+std::vector<std::optional<std::array<double, 2>>> PlanarPositions(
+    const models::Task& task, const polo::ExperienceBatch& batch);
+
 class ProgressTracker {
  public:
   // Root (torso) height in m above which a humanoid state counts as
@@ -83,9 +91,12 @@ class ProgressTracker {
   // otherwise nullopt. A state whose VisitedState.episode differs from the
   // actor's open episode (the end of that one never arrived) starts a new
   // episode; the unfinished one is dropped unrecorded.
-  std::optional<polo::EpisodeRecord> AddState(const std::string& worker_id,
-                                              const polo::VisitedState& state,
-                                              uint64_t agent_steps, absl::Time now);
+  // `planar_position` is the state's (x, y) from PlanarPositions (nullopt:
+  // none or no coverage grid); it marks the coverage grid.
+  std::optional<polo::EpisodeRecord> AddState(
+      const std::string& worker_id, const polo::VisitedState& state,
+      const std::optional<std::array<double, 2>>& planar_position, uint64_t agent_steps,
+      absl::Time now);
   // Accepted targets for `n` states.
   void AddTargets(uint64_t n, absl::Time now);
   // Call once per accepted batch of `n` states.
@@ -118,13 +129,11 @@ class ProgressTracker {
                      absl::Time now);
   static void Sample(std::deque<std::pair<absl::Time, uint64_t>>* samples, uint64_t total,
                      absl::Time now);
-  void MarkCell(const polo::VisitedState& state);
 
   const models::Task* task_;
   const absl::Time started_;
   // Index of the "root_height" metric, or -1 (not a humanoid task).
   int root_height_index_ = -1;
-  models::UniqueMjData data_;
   uint64_t episodes_ = 0;
   std::deque<double> returns_;                 // Last 10 completed episodes.
   std::map<std::string, OpenEpisode> open_;    // Per actor, current episode.

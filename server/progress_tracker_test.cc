@@ -51,8 +51,9 @@ const std::vector<double> kRewards = {0.1, 0.2, 0.5, 1.0, 0.7};
 std::optional<polo::EpisodeRecord> FeedEpisode(ProgressTracker* tracker, size_t from, size_t to) {
   std::optional<polo::EpisodeRecord> record;
   for (size_t i = from; i < to; ++i) {
-    record = tracker->AddState("a1", HumanoidState(kHeights[i], kRewards[i], 4, i + 1 == kHeights.size()),
-                               100 + i, kStart + absl::Seconds(i + 1));
+    record = tracker->AddState(
+        "a1", HumanoidState(kHeights[i], kRewards[i], 4, i + 1 == kHeights.size()), std::nullopt,
+        100 + i, kStart + absl::Seconds(i + 1));
     if (i + 1 < kHeights.size()) {
       EXPECT_FALSE(record.has_value()) << i;
     }
@@ -104,14 +105,14 @@ TEST(ProgressTrackerTest, TwoInterleavedActorsGetSeparateRecords) {
   auto task = Task("humanoid_getup");
   ProgressTracker tracker(task.get(), kStart);
   const absl::Time now = kStart + absl::Seconds(1);
-  EXPECT_FALSE(tracker.AddState("a1", HumanoidState(1.1, 1.0, 0), 1, now));
-  EXPECT_FALSE(tracker.AddState("a2", HumanoidState(0.2, -1.0, 7), 2, now));
-  EXPECT_FALSE(tracker.AddState("a2", HumanoidState(0.4, -2.0, 7), 3, now));
+  EXPECT_FALSE(tracker.AddState("a1", HumanoidState(1.1, 1.0, 0), std::nullopt, 1, now));
+  EXPECT_FALSE(tracker.AddState("a2", HumanoidState(0.2, -1.0, 7), std::nullopt, 2, now));
+  EXPECT_FALSE(tracker.AddState("a2", HumanoidState(0.4, -2.0, 7), std::nullopt, 3, now));
   std::optional<polo::EpisodeRecord> first =
-      tracker.AddState("a1", HumanoidState(0.9, 3.0, 0, /*end=*/true), 4, now);
-  EXPECT_FALSE(tracker.AddState("a1", HumanoidState(0.5, 5.0, 1), 5, now));
+      tracker.AddState("a1", HumanoidState(0.9, 3.0, 0, /*end=*/true), std::nullopt, 4, now);
+  EXPECT_FALSE(tracker.AddState("a1", HumanoidState(0.5, 5.0, 1), std::nullopt, 5, now));
   std::optional<polo::EpisodeRecord> second =
-      tracker.AddState("a2", HumanoidState(0.6, -3.0, 7, /*end=*/true), 6, now);
+      tracker.AddState("a2", HumanoidState(0.6, -3.0, 7, /*end=*/true), std::nullopt, 6, now);
   ASSERT_TRUE(first && second);
   EXPECT_EQ(first->episode(), 1u);
   EXPECT_EQ(first->worker_id(), "a1");
@@ -134,10 +135,10 @@ TEST(ProgressTrackerTest, TwoInterleavedActorsGetSeparateRecords) {
 TEST(ProgressTrackerTest, AStateOfAnotherEpisodeStartsAFreshRecord) {
   auto task = Task("humanoid_getup");
   ProgressTracker tracker(task.get(), kStart);
-  EXPECT_FALSE(tracker.AddState("a1", HumanoidState(1.5, 10.0, 0), 1, kStart));
+  EXPECT_FALSE(tracker.AddState("a1", HumanoidState(1.5, 10.0, 0), std::nullopt, 1, kStart));
   // Episode 0's end never arrived (e.g. the actor restarted).
   std::optional<polo::EpisodeRecord> r =
-      tracker.AddState("a1", HumanoidState(0.5, 1.0, 1, /*end=*/true), 2, kStart);
+      tracker.AddState("a1", HumanoidState(0.5, 1.0, 1, /*end=*/true), std::nullopt, 2, kStart);
   ASSERT_TRUE(r);
   EXPECT_EQ(r->length(), 1u);
   EXPECT_NEAR(r->return_(), 1.0, 1e-12);
@@ -156,7 +157,9 @@ TEST(ProgressTrackerTest, APointMassRecordCarriesTheCoverage) {
     s.set_physics_state(2, -0.8 + 0.5 * i);
     for (size_t m = 0; m < task->metric_names().size(); ++m) s.add_metrics(0.1 * i);
     s.set_episode_end(i == 2);
-    r = tracker.AddState("a1", s, i + 1, kStart);
+    polo::ExperienceBatch batch;
+    *batch.add_states() = s;
+    r = tracker.AddState("a1", s, PlanarPositions(*task, batch)[0], i + 1, kStart);
   }
   ASSERT_TRUE(r);
   ASSERT_TRUE(r->has_coverage());
@@ -176,7 +179,9 @@ TEST(ProgressTrackerTest, APositionFarOutsideTheGridIsIgnored) {
   s.set_physics_state(1, 1e300);  // Once cast to int before the range check.
   s.set_physics_state(2, -1e300);
   for (size_t m = 0; m < task->metric_names().size(); ++m) s.add_metrics(0.0);
-  tracker.AddState("a1", s, 1, kStart);
+  polo::ExperienceBatch batch;
+  *batch.add_states() = s;
+  tracker.AddState("a1", s, PlanarPositions(*task, batch)[0], 1, kStart);
   EXPECT_EQ(tracker.coverage(), 0.0);
 }
 
