@@ -15,8 +15,14 @@
 
 namespace polo::rpc {
 
-// Largest message either side sends or accepts: a batch of 4096 humanoid
-// states or a weights broadcast of a large ensemble fits with room.
+// Most states in one message: an ExperienceBatch, a target job, a
+// minibatch (rpc/run_config.h bounds training.minibatch_size and
+// training.target_states by it).
+inline constexpr int kMaxStatesPerMessage = 4096;
+
+// Largest message either side sends or accepts: kMaxStatesPerMessage
+// humanoid states with their plans, or the weights of a large ensemble,
+// fit with room.
 inline constexpr int kMaxMessageBytes = 64 << 20;
 
 // A channel to "host:port" with kMaxMessageBytes both ways and reconnection

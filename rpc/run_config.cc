@@ -6,6 +6,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "learner/ensemble_weights.h"
+#include "rpc/channel.h"
 #include "models/physics_state.h"
 
 namespace polo::rpc {
@@ -95,8 +96,9 @@ absl::Status ValidateRunConfig(const polo::RunConfig& c, const models::Task& tas
   const polo::TrainingConfig& t = c.training();
   if (t.update_every() < 1) return Bad("training.update_every", t.update_every(), ">= 1");
   if (t.gradient_steps() < 1) return Bad("training.gradient_steps", t.gradient_steps(), ">= 1");
-  if (t.minibatch_size() < 1 || t.minibatch_size() > 4096) {
-    return Bad("training.minibatch_size", t.minibatch_size(), "in [1, 4096]");
+  if (t.minibatch_size() < 1 || t.minibatch_size() > kMaxStatesPerMessage) {
+    return Bad("training.minibatch_size", t.minibatch_size(),
+               absl::StrCat("in [1, ", kMaxStatesPerMessage, "]").c_str());
   }
   if (!(t.learning_rate() > 0) || !std::isfinite(t.learning_rate())) {
     return Bad("training.learning_rate", t.learning_rate(), "finite and > 0");
@@ -108,9 +110,9 @@ absl::Status ValidateRunConfig(const polo::RunConfig& c, const models::Task& tas
     return Bad("training.weight_decay", t.weight_decay(), "finite and >= 0");
   }
   // Bounded like a job message (a hostile config cannot ask for more).
-  constexpr uint32_t kMaxTargetStates = 4096;
-  if (t.target_states() > kMaxTargetStates) {
-    return Bad("training.target_states", t.target_states(), "in [0, 4096]");
+  if (t.target_states() > static_cast<uint32_t>(kMaxStatesPerMessage)) {
+    return Bad("training.target_states", t.target_states(),
+               absl::StrCat("in [0, ", kMaxStatesPerMessage, "]").c_str());
   }
   if (t.lease_ms() < 1) return Bad("training.lease_ms", t.lease_ms(), ">= 1");
   if (t.replay_capacity() < 1) return Bad("training.replay_capacity", t.replay_capacity(), ">= 1");

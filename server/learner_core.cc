@@ -14,6 +14,7 @@
 #include "learner/validation.h"
 #include "models/physics_state.h"
 #include "models/registry.h"
+#include "rpc/channel.h"
 #include "rpc/run_config.h"
 #include "server/checkpoint.h"
 
@@ -109,7 +110,7 @@ absl::Status LearnerCore::Initialise() {
       absl::Milliseconds(config.training().lease_ms()), config.ensemble().ensemble_size(),
       static_cast<uint64_t>(absl::ToUnixMicros(started_)));
   progress_ = std::make_unique<ProgressTracker>(task_.get(), started_);
-  rng_.seed(config.seed() ^ 0x5eed5eed5eedULL);
+  rng_.seed(config.seed() ^ kSamplingSeedSalt);
 
   if (checkpoint) {
     const polo::LearnerState& st = checkpoint->state;
@@ -263,9 +264,9 @@ absl::Status LearnerCore::ValidateState(const polo::VisitedState& state, int i) 
 
 absl::StatusOr<polo::ExperienceAck> LearnerCore::SubmitExperience(
     const polo::ExperienceBatch& batch) {
-  if (batch.states_size() > kMaxBatchStates) {
+  if (batch.states_size() > rpc::kMaxStatesPerMessage) {
     return absl::InvalidArgumentError(absl::StrCat("states: has ", batch.states_size(),
-                                                   " states, expected at most ", kMaxBatchStates));
+                                                   " states, expected at most ", rpc::kMaxStatesPerMessage));
   }
   // Validation before the lock and before any change: a batch is all or
   // nothing.

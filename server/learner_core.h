@@ -77,8 +77,6 @@ struct LearnerOptions {
   std::string listen_address;
 };
 
-// Largest ExperienceBatch accepted.
-inline constexpr int kMaxBatchStates = 4096;
 
 class LearnerCore {
  public:
@@ -181,6 +179,9 @@ class LearnerCore {
   absl::Time started_;
   std::string resumed_from_;
   std::thread training_thread_ ABSL_GUARDED_BY(mu_);
+  // The replay-sampling generator is seeded with config.seed ^ this, so
+  // that it differs from the actors' and trainer's streams of that seed.
+  static constexpr uint64_t kSamplingSeedSalt = 0x5eed5eed5eedULL;
   // When the newest weights were published (µs since the epoch).
   std::atomic<int64_t> published_unix_us_{0};
 

@@ -49,6 +49,7 @@ ABSL_FLAG(std::string, task, "humanoid_getup", "task (sets the state size)");
 namespace {
 
 using polo::rpc::ContextWithTimeout;
+namespace rpc = polo::rpc;
 
 void PinTo(int cpu) {
   if (std::thread::hardware_concurrency() < 2) return;
@@ -96,7 +97,7 @@ int ServeLearner(int out, int in) {
 std::shared_ptr<grpc::Channel> OwnConnection(const std::string& address) {
   grpc::ChannelArguments args;
   args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);  // A TCP connection each.
-  args.SetMaxReceiveMessageSize(64 << 20);
+  args.SetMaxReceiveMessageSize(rpc::kMaxMessageBytes);
   return grpc::CreateCustomChannel(address, grpc::InsecureChannelCredentials(), args);
 }
 

@@ -7,6 +7,7 @@
 #include "absl/base/internal/raw_logging.h"
 #include "absl/strings/str_cat.h"
 #include "models/registry.h"
+#include "rpc/channel.h"
 #include "rpc/grpc_status.h"
 #include "rpc/run_config.h"
 #include "util/random.h"
@@ -125,7 +126,7 @@ absl::Status Actor::Flush() {
       if (first) batch.set_first_sequence(h.sequence);
       first = false;
       *batch.add_states() = h.state;
-      if (batch.states_size() == 4096) break;
+      if (batch.states_size() == rpc::kMaxStatesPerMessage) break;
     }
     if (first) batch.set_first_sequence(acked_);
     polo::ExperienceAck ack;

@@ -7,6 +7,7 @@
 #include "absl/base/internal/raw_logging.h"
 #include "absl/strings/str_cat.h"
 #include "models/registry.h"
+#include "rpc/channel.h"
 #include "rpc/grpc_status.h"
 #include "rpc/run_config.h"
 

@@ -17,6 +17,7 @@
 
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "grpc/reflection/v1alpha/reflection.grpc.pb.h"
+#include "rpc/channel.h"
 #include "server/learner_flags.h"
 #include "server/server_checkpoint.pb.h"
 #include "tests/service/service_fixture.h"
@@ -151,7 +152,7 @@ TEST_F(LearnerServiceTest, BadInputIsRejectedNamingTheFieldAndChangesNothing) {
   expect_rejected(unknown, StatusCode::NOT_FOUND, "worker_id:");
   polo::ExperienceBatch huge;
   huge.set_worker_id(actor.worker_id());
-  for (int i = 0; i <= server::kMaxBatchStates; ++i) huge.add_states();
+  for (int i = 0; i <= rpc::kMaxStatesPerMessage; ++i) huge.add_states();
   expect_rejected(huge, StatusCode::INVALID_ARGUMENT, "states:");
 
   // Nothing changed: a valid first state of those batches was not added.
