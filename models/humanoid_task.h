@@ -67,6 +67,9 @@ class HumanoidTask : public Task {
 
   int num_features() const override { return kNumHumanoidFeatures; }
   int episode_length() const override { return kEpisodeLength; }
+  TaskFamily family() const override { return TaskFamily::kHumanoid; }
+  // 20 episodes of 600 steps (paper, humanoid experiments).
+  uint64_t lifetime_steps() const override { return 12000; }
 
   // TaskReward(m, d) - ControlCost(m, d). Call right after mj_step.
   double Reward(const mjModel* m, const mjData* d) const final;

@@ -51,6 +51,9 @@ class PointMassTask : public Task {
 
   int num_features() const override { return kNumFeatures; }
   int episode_length() const override { return kEpisodeLength; }
+  TaskFamily family() const override { return TaskFamily::kPointMass; }
+  // The exploration study's runs (paper Fig. 2a).
+  uint64_t lifetime_steps() const override { return 1000; }
   bool has_reward() const override { return false; }
   double Reward(const mjModel* m, const mjData* d) const override { return 0.0; }
   void Features(const mjModel* m, const mjData* d, double* features) const override;

@@ -35,6 +35,10 @@ struct CoverageGrid {
   int cells_per_side = 0;
 };
 
+// Which of the paper's systems a task belongs to: it selects the run
+// presets (rpc/run_config.h, PresetRunConfig), never the task's name.
+enum class TaskFamily { kPointMass, kHumanoid };
+
 class Task {
  public:
   virtual ~Task() = default;
@@ -48,6 +52,9 @@ class Task {
   virtual int num_features() const = 0;
   // Agent steps per episode before a reset.
   virtual int episode_length() const = 0;
+  virtual TaskFamily family() const = 0;
+  // Agent steps of one full run in the paper (its "lifetime").
+  virtual uint64_t lifetime_steps() const = 0;
   // False for reward-free worlds (point mass): Reward() then returns 0.
   virtual bool has_reward() const { return true; }
 

@@ -31,16 +31,7 @@ polo::RunConfig DefaultRunConfig() {
   c.set_seed(0);
   // The planner's defaults (planner/mppi.h, rollouts.h): paper H, K, σ, γ;
   // temperature and smoothing as measured there.
-  const planner::MppiSettings ms;
-  polo::MppiConfig* m = c.mutable_mppi();
-  m->set_horizon(ms.rollouts.horizon);
-  m->set_num_rollouts(ms.rollouts.num_rollouts);
-  m->set_noise_sigma(ms.rollouts.noise_sigma);
-  m->set_noise_smoothing(ms.rollouts.noise_smoothing);
-  m->set_temperature(ms.temperature);
-  m->set_normalized_temperature(ms.temperature_mode == planner::TemperatureMode::kNormalized);
-  m->set_gamma(ms.rollouts.gamma);
-  m->set_iterations(ms.iterations);
+  SetMppiConfig(planner::MppiSettings(), c.mutable_mppi());
   const learner::TargetSettings ts;
   polo::TargetConfig* t = c.mutable_targets();
   t->set_horizon(ts.rollouts.horizon);
@@ -143,6 +134,18 @@ double KappaAt(const polo::RunConfig& config, uint64_t agent_steps) {
   const double progress =
       std::min(1.0, static_cast<double>(agent_steps) / static_cast<double>(config.total_steps()));
   return config.kappa() + progress * (config.final_kappa() - config.kappa());
+}
+
+void SetMppiConfig(const planner::MppiSettings& s, polo::MppiConfig* m) {
+  m->set_horizon(s.rollouts.horizon);
+  m->set_num_rollouts(s.rollouts.num_rollouts);
+  m->set_noise_sigma(s.rollouts.noise_sigma);
+  m->set_noise_smoothing(s.rollouts.noise_smoothing);
+  m->set_temperature(s.temperature);
+  m->set_normalized_temperature(s.temperature_mode == planner::TemperatureMode::kNormalized);
+  m->set_gamma(s.rollouts.gamma);
+  m->set_iterations(s.iterations);
+  m->set_value_only(!s.rollouts.with_reward);
 }
 
 planner::MppiSettings MppiSettingsFromConfig(const polo::RunConfig& config, uint64_t seed) {

@@ -43,6 +43,9 @@ absl::Status ValidateRunConfig(const polo::RunConfig& config, const models::Task
 // at step 0 to final_kappa at total_steps (held there after it).
 double KappaAt(const polo::RunConfig& config, uint64_t agent_steps);
 
+// The inverse of MppiSettingsFromConfig (the seed is RunConfig.seed's).
+void SetMppiConfig(const planner::MppiSettings& settings, polo::MppiConfig* config);
+
 // The actors' MPPI settings, seeded with `seed`.
 planner::MppiSettings MppiSettingsFromConfig(const polo::RunConfig& config, uint64_t seed);
 

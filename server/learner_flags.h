@@ -1,15 +1,12 @@
 // Command-line flags of //server:learner that describe the run (task, mode,
-// every hyperparameter) and their translation into a polo.RunConfig. MPPI
-// flags (--horizon, --rollouts, --sigma, --temperature, --gamma, --seed,
-// ...) are the shared ones of planner/mppi_flags.h. Defaults are the
-// paper's humanoid settings (run_config.h); for the point-mass tasks, flags
-// left at their default values take the point-mass presets measured by
-// learner/exploration.cc (H = 32, K = 64, sigma 0.5, smoothing 0.9,
-// normalised temperature 0.1, targets N = 8 with 16 rollouts, lr 1e-2,
-// 2 x 32 nets, kappa = 5; G stays 64).
+// every hyperparameter) and their translation into a polo.RunConfig: the
+// task family's preset (server/presets.h) with each given flag overriding
+// one field. MPPI flags (--horizon, --rollouts, --sigma, --temperature,
+// --gamma, --seed, ...) are the shared ones of planner/mppi_flags.h.
 #ifndef POLO_SERVER_LEARNER_FLAGS_H_
 #define POLO_SERVER_LEARNER_FLAGS_H_
 
+#include <optional>
 #include <string>
 
 #include "absl/flags/declare.h"
@@ -18,7 +15,7 @@
 
 ABSL_DECLARE_FLAG(std::string, task);
 ABSL_DECLARE_FLAG(std::string, mode);
-ABSL_DECLARE_FLAG(int64_t, total_steps);
+ABSL_DECLARE_FLAG(std::optional<int64_t>, total_steps);
 
 namespace polo::server {
 

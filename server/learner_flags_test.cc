@@ -1,5 +1,6 @@
 #include "server/learner_flags.h"
 
+#include <memory>
 #include <optional>
 #include <string>
 
@@ -7,11 +8,14 @@
 
 #include "absl/flags/flag.h"
 #include "planner/mppi_flags.h"
+#include "models/registry.h"
 #include "rpc/run_config.h"
+#include "server/presets.h"
 
 ABSL_DECLARE_FLAG(std::optional<int>, target_states);
 ABSL_DECLARE_FLAG(std::optional<bool>, warm_start);
 ABSL_DECLARE_FLAG(std::optional<double>, final_kappa);
+ABSL_DECLARE_FLAG(std::optional<std::string>, hidden_sizes);
 
 namespace polo::server {
 namespace {
@@ -25,7 +29,8 @@ class LearnerFlagsTest : public ::testing::Test {
     absl::SetFlag(&FLAGS_target_states, std::nullopt);
     absl::SetFlag(&FLAGS_warm_start, std::nullopt);
     absl::SetFlag(&FLAGS_final_kappa, std::nullopt);
-    absl::SetFlag(&FLAGS_total_steps, -1);
+    absl::SetFlag(&FLAGS_total_steps, std::nullopt);
+    absl::SetFlag(&FLAGS_hidden_sizes, std::nullopt);
   }
 };
 
@@ -49,7 +54,7 @@ TEST_F(LearnerFlagsTest, HumanoidTasksGetTheHumanoidPresets) {
 
 TEST_F(LearnerFlagsTest, AHumanoidRunWithoutAnEndKeepsKappaUnlessFinalKappaIsGiven) {
   absl::SetFlag(&FLAGS_task, std::string("humanoid_getup"));
-  absl::SetFlag(&FLAGS_total_steps, 0);
+  absl::SetFlag(&FLAGS_total_steps, int64_t{0});
   absl::StatusOr<polo::RunConfig> c = RunConfigFromFlags();
   ASSERT_TRUE(c.ok()) << c.status();
   EXPECT_FALSE(c->has_final_kappa());
@@ -83,6 +88,31 @@ TEST_F(LearnerFlagsTest, PointMassWorldsKeepAlgorithmOneWithoutWarmStart) {
   EXPECT_FALSE(c->targets().warm_start());
   EXPECT_FALSE(c->ensemble().has_value_scale());
   EXPECT_EQ(c->mppi().horizon(), 32);
+}
+
+TEST_F(LearnerFlagsTest, WithoutFlagsTheConfigIsTheTaskFamilysPresetExactly) {
+  for (const char* name : {"point_mass_maze", "humanoid_getup", "humanoid_walk"}) {
+    absl::SetFlag(&FLAGS_task, std::string(name));
+    absl::StatusOr<polo::RunConfig> c = RunConfigFromFlags();
+    ASSERT_TRUE(c.ok()) << c.status();
+    std::unique_ptr<models::Task> task = *models::MakeTask(name);
+    EXPECT_EQ(c->SerializeAsString(), PresetRunConfig(*task).SerializeAsString()) << name;
+    EXPECT_EQ(c->total_steps(), task->lifetime_steps()) << name;
+  }
+}
+
+TEST_F(LearnerFlagsTest, AGivenFlagOverridesOneFieldAndEmptyIsNotASentinel) {
+  absl::SetFlag(&FLAGS_hidden_sizes, std::string("8"));
+  absl::StatusOr<polo::RunConfig> c = RunConfigFromFlags();
+  ASSERT_TRUE(c.ok()) << c.status();
+  EXPECT_EQ(c->ensemble().hidden_sizes_size(), 1);
+  EXPECT_EQ(c->ensemble().hidden_sizes(0), 8);
+  absl::SetFlag(&FLAGS_hidden_sizes, std::string(""));
+  EXPECT_EQ(RunConfigFromFlags().status().message(),
+            "--hidden_sizes: got \"\", expected comma-separated widths >= 1, e.g. 16,16");
+  absl::SetFlag(&FLAGS_hidden_sizes, std::nullopt);
+  absl::SetFlag(&FLAGS_total_steps, int64_t{-1});
+  EXPECT_EQ(RunConfigFromFlags().status().message(), "--total_steps: got \"-1\", expected >= 0");
 }
 
 TEST_F(LearnerFlagsTest, BadValuesAreReportedInFlagTerms) {
