@@ -37,7 +37,8 @@ namespace polo::server {
 
 struct TargetJobInput {
   uint64_t weights_version = 0;
-  // Noise keys for the target computation (replay insertion indices).
+  // Noise keys for the target computation: util::MixSeed(the update's
+  // sampling seed, i) for the i-th sampled state.
   std::vector<uint64_t> state_ids;
   // state_ids.size() × physics_state_size, row-major; sent to the worker.
   std::vector<double> physics_states;
