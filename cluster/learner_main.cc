@@ -61,6 +61,19 @@ std::string ProgressLine(const polo::Progress& p, int workers) {
   return line;
 }
 
+// How long a complete run keeps serving for actors still to learn of it.
+constexpr absl::Duration kCompletionDrain = absl::Seconds(10);
+
+// Actors seen within the connected window and not unregistered.
+int ConnectedActors(const LearnerCore& core) {
+  int n = 0;
+  const polo::ListWorkersResponse list = core.ListWorkers();
+  for (const polo::WorkerInfo& w : list.workers()) {
+    n += w.kind() == polo::ACTOR && w.connected();
+  }
+  return n;
+}
+
 int Fail(const absl::Status& status) {
   std::fprintf(stderr, "learner: %s\n", std::string(status.message()).c_str());
   return 2;
@@ -102,7 +115,8 @@ int main(int argc, char** argv) {
                options.resume ? " (resumed)" : "");
 
   const bool tty_progress = absl::GetFlag(FLAGS_progress);
-  while (!stop.SleepFor(absl::Seconds(1))) {
+  absl::Time completed_at = absl::InfiniteFuture();
+  while (!stop.SleepFor(absl::Milliseconds(completed_at == absl::InfiniteFuture() ? 1000 : 100))) {
     if (tty_progress) {
       const polo::Progress p = core->GetProgress();
       int connected = 0;
@@ -110,9 +124,12 @@ int main(int argc, char** argv) {
       for (const polo::WorkerInfo& w : list.workers()) connected += w.connected();
       std::fprintf(stderr, "\r%s   ", ProgressLine(p, connected).c_str());
     }
-    if (absl::GetFlag(FLAGS_exit_when_complete) &&
-        core->WaitUntilComplete(absl::Now())) {
-      break;
+    if (absl::GetFlag(FLAGS_exit_when_complete) && core->WaitUntilComplete(absl::Now())) {
+      // Serve on until every actor has been told the run is complete and
+      // unregistered (or kCompletionDrain passed): an actor that found the
+      // learner gone would retry until stopped.
+      if (completed_at == absl::InfiniteFuture()) completed_at = absl::Now();
+      if (ConnectedActors(*core) == 0 || absl::Now() - completed_at >= kCompletionDrain) break;
     }
   }
   std::fprintf(stderr, "\nlearner: %s; stopping\n",
