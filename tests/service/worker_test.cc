@@ -1,7 +1,8 @@
 // The real Actor and TargetWorker (worker/) against an in-process learner
 // over loopback gRPC: a synchronous run to completion, and an actor that
 // outlives its learner and resends what the restarted learner had not
-// accepted. Fast suite; each test takes a few seconds.
+// accepted; and the weights subscription across updates and a restart.
+// Fast suite; each test takes a few seconds.
 #include <gtest/gtest.h>
 
 #include <cstdlib>
@@ -15,6 +16,7 @@
 #include "rpc/channel.h"
 #include "tests/service/service_fixture.h"
 #include "worker/actor.h"
+#include "worker/learner_client.h"
 #include "worker/target_worker.h"
 
 namespace polo::testing {
@@ -100,6 +102,50 @@ TEST_F(LearnerServiceTest, AnActorHoldsItsStatesThroughALearnerRestartAndResends
   EXPECT_EQ(p.agent_steps(), 24u);  // Every step once: none lost, none twice.
   EXPECT_EQ(p.replay_size(), 24u);
   EXPECT_EQ(p.updates(), 6u);
+}
+
+TEST_F(LearnerServiceTest, AWeightsSubscriptionFollowsUpdatesAndResubscribesAfterARestart) {
+  const std::string run_dir = std::string(std::getenv("TEST_TMPDIR")) + "/subscription";
+  std::filesystem::remove_all(run_dir);
+  StartLearner(SmallConfig(polo::SYNCHRONOUS), run_dir);
+  const int port = port_;
+  worker::WeightsSubscription subscription(ChannelTo(port), "");
+  std::shared_ptr<const polo::EnsembleWeights> initial =
+      subscription.WaitForVersion(0, absl::Now() + absl::Seconds(10));
+  ASSERT_NE(initial, nullptr);
+  EXPECT_EQ(initial->version(), 0u);
+  // One update (Z = 4 states, targets from a fake worker) publishes newer
+  // weights; the subscription has them without asking.
+  {
+    FakeTargetWorker targets(channel_);
+    polo::RegisterResponse actor = RegisterWorker(polo::ACTOR);
+    polo::ExperienceAck ack;
+    ASSERT_TRUE(Send(actor, 0, 4, &ack).ok());
+    const absl::Time deadline = absl::Now() + absl::Seconds(20);
+    while (Progress().updates() < 1 && absl::Now() < deadline) {
+      absl::SleepFor(absl::Milliseconds(20));
+    }
+    ASSERT_EQ(Progress().updates(), 1u);
+  }
+  const uint64_t before_restart = Progress().weights_version();
+  std::shared_ptr<const polo::EnsembleWeights> updated =
+      subscription.WaitForVersion(before_restart, absl::Now() + absl::Seconds(20));
+  ASSERT_NE(updated, nullptr);
+  EXPECT_EQ(updated->version(), before_restart);
+  EXPECT_EQ(updated->agent_steps(), 4u);  // Stamped at publication (κ schedule).
+  // The learner goes away and comes back (from its final checkpoint) on the
+  // same port: the stream is re-established with backoff, by itself.
+  StopLearner();
+  StartLearner(SmallConfig(polo::SYNCHRONOUS), run_dir, /*resume=*/true, port);
+  FakeTargetWorker targets(channel_);
+  polo::RegisterResponse actor = RegisterWorker(polo::ACTOR);
+  polo::ExperienceAck ack;
+  ASSERT_TRUE(Send(actor, 0, 4, &ack).ok());
+  std::shared_ptr<const polo::EnsembleWeights> after =
+      subscription.WaitForVersion(before_restart + 1, absl::Now() + absl::Seconds(30));
+  ASSERT_NE(after, nullptr);
+  EXPECT_GT(after->version(), before_restart);  // Only a new stream delivers it.
+  EXPECT_EQ(after->agent_steps(), 8u);
 }
 
 }  // namespace
