@@ -2,8 +2,10 @@
 
 #include <optional>
 #include <string>
+#include <utility>
 
 #include "absl/flags/flag.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 
 // Each flag is unset unless given; unset flags keep the preset's value (see
@@ -55,13 +57,21 @@ absl::StatusOr<MppiSettings> MppiSettingsFromFlags(const MppiSettings& preset) {
         "--temperature_mode: got \"", mode, "\", expected \"absolute\" or \"normalized\""));
   }
   if (absl::Status status = ValidateMppiSettings(s); !status.ok()) {
-    // Setting names match flag names except these two.
-    std::string message(status.message());
-    if (message.rfind("num_rollouts", 0) == 0) message.replace(0, 12, "rollouts");
-    if (message.rfind("noise_sigma", 0) == 0) message.replace(0, 11, "sigma");
-    return absl::InvalidArgumentError(absl::StrCat("--", message));
+    return absl::InvalidArgumentError(absl::StrCat("--", MppiErrorInFlagTerms(status.message())));
   }
   return s;
+}
+
+std::string MppiErrorInFlagTerms(absl::string_view message) {
+  // Setting names match flag names except these two.
+  static constexpr std::pair<absl::string_view, absl::string_view> kRenamed[] = {
+      {"num_rollouts", "rollouts"}, {"noise_sigma", "sigma"}};
+  for (const auto& [setting, flag] : kRenamed) {
+    if (absl::StartsWith(message, setting)) {
+      return absl::StrCat(flag, message.substr(setting.size()));
+    }
+  }
+  return std::string(message);
 }
 
 absl::StatusOr<MppiSettings> MppiSettingsFromFlags() { return MppiSettingsFromFlags(MppiSettings()); }

@@ -13,6 +13,7 @@
 
 #include "absl/flags/declare.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "planner/mppi.h"
 
 ABSL_DECLARE_FLAG(std::optional<int>, horizon);
@@ -35,6 +36,11 @@ namespace polo::planner {
 absl::StatusOr<MppiSettings> MppiSettingsFromFlags(const MppiSettings& preset);
 // The same over MppiSettings' defaults.
 absl::StatusOr<MppiSettings> MppiSettingsFromFlags();
+
+// An error about an MppiSettings / polo.MppiConfig field ("num_rollouts:
+// got 0, ...") in terms of its flag, without the leading "--"
+// ("rollouts: got 0, ..."): the one map from MPPI fields to flags.
+std::string MppiErrorInFlagTerms(absl::string_view message);
 
 }  // namespace polo::planner
 

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "absl/flags/flag.h"
+#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
@@ -185,13 +186,6 @@ absl::StatusOr<polo::RunConfig> RunConfigFromFlags() {
 
 absl::Status InFlagTerms(const absl::Status& status) {
   static const std::pair<const char*, const char*> kFields[] = {
-      {"mppi.horizon", "horizon"},
-      {"mppi.num_rollouts", "rollouts"},
-      {"mppi.noise_sigma", "sigma"},
-      {"mppi.noise_smoothing", "noise_smoothing"},
-      {"mppi.temperature", "temperature"},
-      {"mppi.gamma", "gamma"},
-      {"mppi.iterations", "iterations"},
       {"targets.horizon", "target_horizon"},
       {"targets.num_rollouts", "target_rollouts"},
       {"targets.iterations", "target_iterations"},
@@ -211,6 +205,11 @@ absl::Status InFlagTerms(const absl::Status& status) {
       {"episode_length", "episode_length"},
   };
   const std::string message(status.message());
+  // MPPI fields: the planner's own map (planner/mppi_flags.h).
+  if (absl::StartsWith(message, "mppi.")) {
+    return absl::Status(status.code(),
+                        absl::StrCat("--", planner::MppiErrorInFlagTerms(message.substr(5))));
+  }
   for (const auto& [field, flag] : kFields) {
     const std::string prefix = field;
     if (message.rfind(prefix, 0) != 0) continue;

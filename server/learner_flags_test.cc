@@ -122,6 +122,9 @@ TEST_F(LearnerFlagsTest, BadValuesAreReportedInFlagTerms) {
                             "ensemble.spec.value_scale: is 0, expected finite and > 0"))
                 .message(),
             "--value_scale: is 0, expected finite and > 0");
+  EXPECT_EQ(InFlagTerms(absl::InvalidArgumentError("mppi.num_rollouts: is 0, expected >= 1"))
+                .message(),
+            "--rollouts: is 0, expected >= 1");
   EXPECT_EQ(InFlagTerms(absl::InvalidArgumentError("training.target_states: got 5000, expected "
                                                    "in [0, 4096]"))
                 .message(),
