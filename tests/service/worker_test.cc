@@ -1,7 +1,8 @@
 // The real Actor and TargetWorker (worker/) against an in-process learner
 // over loopback gRPC: a synchronous run to completion, and an actor that
 // outlives its learner and resends what the restarted learner had not
-// accepted; and the weights subscription across updates and a restart.
+// accepted; real target workers slower than their lease; and the weights
+// subscription across updates and a restart.
 // Fast suite; each test takes a few seconds.
 #include <gtest/gtest.h>
 
@@ -102,6 +103,28 @@ TEST_F(LearnerServiceTest, AnActorHoldsItsStatesThroughALearnerRestartAndResends
   EXPECT_EQ(p.agent_steps(), 24u);  // Every step once: none lost, none twice.
   EXPECT_EQ(p.replay_size(), 24u);
   EXPECT_EQ(p.updates(), 6u);
+}
+
+TEST_F(LearnerServiceTest, TargetWorkersSlowerThanTheLeaseLoseJobsAndTheRunStillCompletes) {
+  // Targets far dearer than a 20 ms lease (N = 64, 256 rollouts per state):
+  // leases expire, jobs go to the other worker, late results are dropped,
+  // and the lease doubling on each expiry lets every job finish.
+  polo::RunConfig config = CheapConfig(8);
+  config.mutable_targets()->set_horizon(64);
+  config.mutable_targets()->set_num_rollouts(256);
+  config.mutable_training()->set_lease_ms(20);
+  StartLearner(config);
+  RunningTargetWorker first(ChannelTo(port_), {});
+  RunningTargetWorker second(ChannelTo(port_), {});
+  RunningActor actor(ChannelTo(port_), {});
+  ASSERT_TRUE(actor.Join().ok());
+  ASSERT_TRUE(core_->WaitUntilComplete(absl::Now() + absl::Seconds(120)));
+  const polo::Progress p = Progress();
+  EXPECT_EQ(p.updates(), 2u);
+  EXPECT_GT(p.jobs_reassigned(), 0u);
+  EXPECT_GT(p.late_results_dropped(), 0u);  // The losing worker's result.
+  EXPECT_EQ(p.update_failures(), 0u);
+  EXPECT_GT(first.worker().jobs_done() + second.worker().jobs_done(), 0u);
 }
 
 TEST_F(LearnerServiceTest, AWeightsSubscriptionFollowsUpdatesAndResubscribesAfterARestart) {
