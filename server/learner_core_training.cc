@@ -27,10 +27,11 @@ void LearnerCore::TrainingLoop() {
         return stopping_ || checkpoint_requested_ > checkpoint_written_ ||
                schedule_->Due(buffer_->size(), absl::Now());
       };
-      // Wake for the periodic checkpoint and for the retry of a failed update.
-      mu_.AwaitWithDeadline(absl::Condition(&ready),
-                            std::min(last_checkpoint_time_ + options_.checkpoint_period,
-                                     std::max(schedule_->retry_at(), absl::Now())));
+      // Wake for the periodic checkpoint and for the retry of a failed
+      // update (a retry time in the past is no reason to wake: that spun).
+      absl::Time wake = last_checkpoint_time_ + options_.checkpoint_period;
+      if (schedule_->retry_at() > absl::Now()) wake = std::min(wake, schedule_->retry_at());
+      mu_.AwaitWithDeadline(absl::Condition(&ready), wake);
       if (stopping_) break;
       update_due = schedule_->Due(buffer_->size(), absl::Now());
       checkpoint_due = checkpoint_requested_ > checkpoint_written_ ||
