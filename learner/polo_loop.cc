@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "learner/seed_schedule.h"
 #include "models/physics_state.h"
 
 namespace polo::learner {
@@ -78,6 +79,9 @@ absl::Status ValidatePoloSettings(const PoloSettings& s) {
   if (s.ensemble.ensemble_size() < 0) return bad("ensemble_size", s.ensemble.ensemble_size(), ">= 0");
   if (s.gradient_steps < 0) return bad("gradient_steps", s.gradient_steps, ">= 0");
   if (s.update_every < 1) return bad("update_every", s.update_every, ">= 1");
+  if (s.trainer.minibatch_size >= kMaxStatesPerDraw) {
+    return bad("trainer.minibatch_size", s.trainer.minibatch_size, "< 65536");
+  }
   if (!std::isfinite(s.kappa)) return bad("kappa", s.kappa, "finite");
   if (s.replay_capacity < 1) return bad("replay_capacity", s.replay_capacity, ">= 1");
   if (s.episode_length < 0) return bad("episode_length", s.episode_length, ">= 0");
@@ -103,12 +107,13 @@ absl::StatusOr<std::unique_ptr<PoloLoop>> PoloLoop::Create(const models::Task* t
   if (absl::Status s = ValidatePoloSettings(settings); !s.ok()) return s;
   auto loop = std::unique_ptr<PoloLoop>(new PoloLoop(task, settings));
   PoloSettings& ls = loop->settings_;
-  ls.acting.seed = settings.seed;
-  ls.targets.seed = settings.seed + 1;
+  // The service's seed schedule (seed_schedule.h), this loop being actor 0.
+  ls.acting.seed = ActorSeed(settings.seed, 0);
+  ls.targets.seed = TargetSeed(settings.seed);
   auto agent = planner::Agent::Create(task, ls.acting, pool);
   if (!agent.ok()) return agent.status();
   loop->agent_ = *std::move(agent);
-  loop->agent_->Reset(settings.seed);
+  loop->agent_->Reset(EpisodeSeed(ls.acting.seed, 0));
   auto buffer = ReplayBuffer::Create(settings.replay_capacity,
                                      models::PhysicsStateSize(task->model()),
                                      task->num_features());
@@ -117,7 +122,7 @@ absl::StatusOr<std::unique_ptr<PoloLoop>> PoloLoop::Create(const models::Task* t
   if (settings.ensemble.ensemble_size() == 0) return loop;  // Plain MPC.
 
   ls.ensemble.set_num_features(task->num_features());
-  ls.trainer.seed = settings.seed + 2;
+  ls.trainer.seed = TrainerSeed(settings.seed);
   ls.trainer.gradient_steps = 1;  // One step per sampled minibatch (line 8).
   auto trainer = Trainer::Create(ls.ensemble, ls.trainer);
   if (!trainer.ok()) return trainer.status();
@@ -172,7 +177,7 @@ absl::StatusOr<PoloStep> PoloLoop::Step() {
   if (episode_step_ == settings_.episode_length) {
     ++episode_;
     episode_step_ = 0;
-    agent_->Reset(settings_.seed + 1000003 * episode_);
+    agent_->Reset(EpisodeSeed(settings_.acting.seed, episode_));
   }
   PoloStep out;
   out.step = step_;
@@ -210,15 +215,15 @@ absl::StatusOr<double> PoloLoop::Update() {
   const size_t nf = task_->num_features();
   double total_loss = 0;
   for (int g = 0; g < settings_.gradient_steps; ++g) {
-    const uint64_t round = trainer_->total_gradient_steps();
+    const uint64_t draw = draws_++;
     absl::StatusOr<std::vector<ReplayEntry>> batch =
-        buffer_->Sample(n, settings_.seed * 0x9e3779b97f4a7c15ULL + round);
+        buffer_->Sample(n, ReplayDrawSeed(settings_.seed, draw));
     if (!batch.ok()) return batch.status();
     for (int i = 0; i < n; ++i) {
       const ReplayEntry& e = (*batch)[i];
       std::copy(e.physics_state.begin(), e.physics_state.end(), batch_states_.begin() + i * state_size);
       std::copy(e.features.begin(), e.features.end(), batch_features_.begin() + i * nf);
-      batch_ids_[i] = (round << 16) + i;
+      batch_ids_[i] = TargetStateId(draw, i);
     }
     if (absl::Status s = targets_->Compute(batch_states_, batch_ids_, ensemble_.get(),
                                            absl::MakeSpan(batch_targets_));

@@ -7,7 +7,8 @@
 //                                current weights, one eq. 5 update }
 //
 // Episodes last episode_length steps (the task's unless overridden) and
-// restart from the task's reset distribution with seed (seed, episode).
+// restart from the task's reset distribution. Every random stream follows
+// the service's seed schedule (seed_schedule.h), this loop being actor 0.
 // Baselines of the paper: ensemble_size == 0 is plain MPC (no value, no
 // learning); acting.rollouts.horizon == 1 is greedy POLO.
 //
@@ -107,6 +108,7 @@ class PoloLoop {
   std::unique_ptr<OptimisticValue> value_;   // Current weights, for acting.
   uint64_t step_ = 0;
   uint64_t episode_ = 0;
+  uint64_t draws_ = 0;  // Replay draws so far (seed_schedule.h).
   int episode_step_ = 0;
   // Scratch for one minibatch.
   std::vector<double> batch_states_, batch_features_, batch_targets_, member_values_;

@@ -6,6 +6,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "learner/ensemble_weights.h"
+#include "learner/seed_schedule.h"
 #include "rpc/channel.h"
 #include "models/physics_state.h"
 
@@ -21,6 +22,10 @@ absl::Status Prefixed(const char* prefix, const absl::Status& status) {
   if (status.ok()) return status;
   return absl::Status(status.code(), absl::StrCat(prefix, status.message()));
 }
+
+// A job's states are one replay draw: their target-noise keys must not
+// run into the next draw's (learner/seed_schedule.h).
+static_assert(kMaxStatesPerMessage < learner::kMaxStatesPerDraw);
 
 }  // namespace
 
@@ -176,7 +181,7 @@ learner::TargetSettings TargetSettingsFromConfig(const polo::RunConfig& config) 
   s.iterations = t.iterations();
   s.temperature = t.temperature();
   s.mode = t.per_member() ? learner::TargetMode::kPerMember : learner::TargetMode::kSharedSamples;
-  s.seed = config.seed() + 1;
+  s.seed = learner::TargetSeed(config.seed());
   return s;
 }
 

@@ -4,12 +4,12 @@
 
 #include <algorithm>
 #include <optional>
-#include <sstream>
 #include <utility>
 #include <vector>
 
 #include "absl/base/internal/raw_logging.h"
 #include "absl/strings/str_cat.h"
+#include "learner/seed_schedule.h"
 #include "learner/trainer.h"
 #include "learner/validation.h"
 #include "models/physics_state.h"
@@ -37,7 +37,7 @@ learner::TrainerSettings TrainerSettingsFromConfig(const polo::RunConfig& c) {
   s.weight_decay = c.training().weight_decay();
   s.minibatch_size = c.training().minibatch_size();
   s.gradient_steps = 1;  // One Adam step per target job (see the header).
-  s.seed = c.seed();
+  s.seed = learner::TrainerSeed(c.seed());
   s.num_threads = 1;
   return s;
 }
@@ -110,7 +110,6 @@ absl::Status LearnerCore::Initialise() {
       absl::Milliseconds(config.training().lease_ms()), config.ensemble().ensemble_size(),
       static_cast<uint64_t>(absl::ToUnixMicros(started_)));
   progress_ = std::make_unique<ProgressTracker>(task_.get(), started_);
-  rng_.seed(config.seed() ^ kSamplingSeedSalt);
 
   if (checkpoint) {
     const polo::LearnerState& st = checkpoint->state;
@@ -119,14 +118,9 @@ absl::Status LearnerCore::Initialise() {
     gradient_steps_ = st.gradient_steps();
     value_loss_ = st.value_loss();
     duplicates_ = st.duplicates_dropped();
-    std::istringstream rng_state(st.rng_state());
-    rng_state >> rng_;
-    if (!rng_state) {
-      return absl::DataLossError(absl::StrCat(
-          checkpoint->path, "/learner.pb: rng_state does not parse as a std::mt19937_64 state"));
-    }
+    replay_draws_ = st.replay_draws();
     registry_.Restore({st.actor_sequences().begin(), st.actor_sequences().end()},
-                      st.next_worker_number());
+                      st.next_worker_number(), st.next_actor_index());
     progress_->Restore(st.progress());
     last_checkpoint_ = checkpoint->path;
     // A checkpoint taken with an update due (e.g. abandoned on SIGTERM):
@@ -216,7 +210,7 @@ absl::StatusOr<polo::RegisterResponse> LearnerCore::Register(const polo::Registe
   SharedWeights latest = broadcaster_.Latest();
   response.set_weights_version(latest ? latest->version() : 0);
   response.set_learner_instance(instance_);
-  response.set_actor_seed(options_.config.seed() * 1000003 + (*worker)->actor_index);
+  response.set_actor_seed(learner::ActorSeed(options_.config.seed(), (*worker)->actor_index));
   return response;
 }
 

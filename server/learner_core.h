@@ -37,7 +37,6 @@
 #include <atomic>
 #include <cstdint>
 #include <memory>
-#include <random>
 #include <string>
 #include <thread>
 #include <vector>
@@ -179,9 +178,6 @@ class LearnerCore {
   absl::Time started_;
   std::string resumed_from_;
   std::thread training_thread_ ABSL_GUARDED_BY(mu_);
-  // The replay-sampling generator is seeded with config.seed ^ this, so
-  // that it differs from the actors' and trainer's streams of that seed.
-  static constexpr uint64_t kSamplingSeedSalt = 0x5eed5eed5eedULL;
   // When the newest weights were published (µs since the epoch).
   std::atomic<int64_t> published_unix_us_{0};
 
@@ -200,7 +196,8 @@ class LearnerCore {
   double last_update_s_ ABSL_GUARDED_BY(mu_) = 0;
   double last_update_targets_s_ ABSL_GUARDED_BY(mu_) = 0;
   double update_targets_s_ ABSL_GUARDED_BY(mu_) = 0;  // Running update's so far.
-  std::mt19937_64 rng_ ABSL_GUARDED_BY(mu_);
+  // Replay draws so far (learner/seed_schedule.h ReplayDrawSeed).
+  uint64_t replay_draws_ ABSL_GUARDED_BY(mu_) = 0;
   WorkerRegistry registry_ ABSL_GUARDED_BY(mu_);
   std::unique_ptr<ProgressTracker> progress_ ABSL_GUARDED_BY(mu_);
   // Finished episodes not yet in episodes.jsonl (only with a run folder),

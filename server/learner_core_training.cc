@@ -2,7 +2,6 @@
 // and checkpoints.
 #include <algorithm>
 #include <filesystem>
-#include <sstream>
 #include <utility>
 #include <vector>
 
@@ -13,7 +12,7 @@
 #include "learner/trainer.h"
 #include "server/checkpoint.h"
 #include "server/learner_core.h"
-#include "util/random.h"
+#include "learner/seed_schedule.h"
 
 namespace polo::server {
 
@@ -78,12 +77,13 @@ int LearnerCore::TargetWorkersConnected() const {
 
 absl::StatusOr<std::vector<uint64_t>> LearnerCore::QueueJobs(int num_states, int num_jobs,
                                                              uint64_t weights_version) {
-  uint64_t seed;
+  uint64_t draw;
   {
     absl::MutexLock lock(&mu_);
-    seed = rng_();
+    draw = replay_draws_++;
   }
-  absl::StatusOr<std::vector<learner::ReplayEntry>> sample = buffer_->Sample(num_states, seed);
+  absl::StatusOr<std::vector<learner::ReplayEntry>> sample =
+      buffer_->Sample(num_states, learner::ReplayDrawSeed(options_.config.seed(), draw));
   if (!sample.ok()) return sample.status();
   num_jobs = std::clamp(num_jobs, 1, num_states);
   const polo::TargetConfig& targets = options_.config.targets();
@@ -98,7 +98,7 @@ absl::StatusOr<std::vector<uint64_t>> LearnerCore::QueueJobs(int num_states, int
     job.weights_version = weights_version;
     for (int i = next; i < end; ++i) {
       const learner::ReplayEntry& entry = (*sample)[i];
-      job.state_ids.push_back(util::MixSeed(seed, i));
+      job.state_ids.push_back(learner::TargetStateId(draw, i));
       job.physics_states.insert(job.physics_states.end(), entry.physics_state.begin(),
                                 entry.physics_state.end());
       job.features.insert(job.features.end(), entry.features.begin(), entry.features.end());
@@ -274,9 +274,8 @@ absl::StatusOr<std::string> LearnerCore::WriteCheckpointNow() {
     sequences = registry_.Sequences();
     state.mutable_actor_sequences()->insert(sequences.begin(), sequences.end());
     state.set_next_worker_number(registry_.next_worker_number());
-    std::ostringstream rng_state;
-    rng_state << rng_;
-    state.set_rng_state(rng_state.str());
+    state.set_next_actor_index(registry_.next_actor_index());
+    state.set_replay_draws(replay_draws_);
     progress_->Save(state.mutable_progress());
     state.set_written_unix_ms(absl::ToUnixMillis(absl::Now()));
     // Pointers only: the entries are serialised below, outside the lock

@@ -24,7 +24,7 @@ absl::StatusOr<WorkerRecord*> WorkerRegistry::Register(polo::WorkerKind kind,
     record.id = id;
     record.kind = kind;
     record.registered = now;
-    record.actor_index = workers_.size() + known_sequences_.size();
+    if (kind == polo::ACTOR) record.actor_index = next_actor_index_++;
     auto known = known_sequences_.find(id);
     if (known != known_sequences_.end()) {
       record.next_sequence = record.durable_sequence = known->second;
@@ -101,9 +101,12 @@ void WorkerRegistry::MarkDurable(const std::map<std::string, uint64_t>& sequence
 }
 
 void WorkerRegistry::Restore(const std::map<std::string, uint64_t>& sequences,
-                             uint64_t next_worker_number) {
+                             uint64_t next_worker_number, uint64_t next_actor_index) {
   known_sequences_ = sequences;
   next_worker_number_ = next_worker_number;
+  // A checkpoint from before actor indices were saved says 0: start past
+  // every actor it knows.
+  next_actor_index_ = std::max<uint64_t>(next_actor_index, sequences.size());
 }
 
 }  // namespace polo::server

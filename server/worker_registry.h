@@ -40,7 +40,9 @@ struct WorkerRecord {
   uint64_t items = 0;  // States (actors) or targets (target workers) accepted.
   uint64_t next_sequence = 0;
   uint64_t durable_sequence = 0;
-  uint64_t actor_index = 0;  // Distinct per actor id, seeds its episodes.
+  // Actors only: 0, 1, ... in order of first registration, never reused
+  // (learner/seed_schedule.h ActorSeed).
+  uint64_t actor_index = 0;
   // (time, items) samples at most one per second, for the rate.
   std::deque<std::pair<absl::Time, uint64_t>> samples;
 };
@@ -79,14 +81,17 @@ class WorkerRegistry {
   void MarkDurable(const std::map<std::string, uint64_t>& sequences);
   // Restores actors (as not yet re-registered) and their sequences from a
   // checkpoint, with durable = next.
-  void Restore(const std::map<std::string, uint64_t>& sequences, uint64_t next_worker_number);
+  void Restore(const std::map<std::string, uint64_t>& sequences, uint64_t next_worker_number,
+               uint64_t next_actor_index);
   uint64_t next_worker_number() const { return next_worker_number_; }
+  uint64_t next_actor_index() const { return next_actor_index_; }
 
  private:
   std::map<std::string, WorkerRecord> workers_;
   // Restored from a checkpoint, not yet re-registered: id -> next_sequence.
   std::map<std::string, uint64_t> known_sequences_;
   uint64_t next_worker_number_ = 0;
+  uint64_t next_actor_index_ = 0;
 };
 
 }  // namespace polo::server

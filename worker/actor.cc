@@ -10,7 +10,7 @@
 #include "rpc/channel.h"
 #include "rpc/grpc_status.h"
 #include "rpc/run_config.h"
-#include "util/random.h"
+#include "learner/seed_schedule.h"
 
 namespace polo::worker {
 
@@ -200,7 +200,7 @@ absl::Status Actor::Run() {
       continue;
     }
     if (absl::Status s = RefreshValue(); !s.ok()) return s;
-    if (episode_step_ == 0) agent_->Reset(util::MixSeed(actor_seed_, episode_));
+    if (episode_step_ == 0) agent_->Reset(learner::EpisodeSeed(actor_seed_, episode_));
     Held held;
     held.sequence = next_sequence_++;
     polo::VisitedState& s = held.state;

@@ -17,6 +17,7 @@
 
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "grpc/reflection/v1alpha/reflection.grpc.pb.h"
+#include "learner/seed_schedule.h"
 #include "rpc/channel.h"
 #include "server/learner_flags.h"
 #include "server/server_checkpoint.pb.h"
@@ -533,33 +534,49 @@ TEST_F(LearnerServiceTest, StopFromSeveralThreadsAtOnceStopsOnceAndAnswersAll) {
   EXPECT_EQ(checkpoints, 1);
 }
 
-TEST_F(LearnerServiceTest, AnUnreadableRngStateInTheCheckpointIsDataLoss) {
-  const std::string run_dir = std::string(std::getenv("TEST_TMPDIR")) + "/bad_rng";
+TEST_F(LearnerServiceTest, AResumedRunContinuesTheReplayDrawsAndActorIndices) {
+  const std::string run_dir = std::string(std::getenv("TEST_TMPDIR")) + "/seed_schedule";
   std::filesystem::remove_all(run_dir);
-  StartLearner(SmallConfig(polo::SYNCHRONOUS), run_dir);
+  const polo::RunConfig config = SmallConfig(polo::SYNCHRONOUS);  // Z = 4, G = 2.
+  StartLearner(config, run_dir);
+  polo::RegisterResponse first = RegisterWorker(polo::ACTOR);
+  EXPECT_EQ(first.actor_seed(), learner::ActorSeed(config.seed(), 0));
+  {
+    FakeTargetWorker worker(channel_);
+    polo::ExperienceAck ack;
+    ASSERT_TRUE(Send(first, 0, 4, &ack).ok());
+    const absl::Time deadline = absl::Now() + absl::Seconds(20);
+    while (Progress().updates() < 1 && absl::Now() < deadline) absl::SleepFor(absl::Milliseconds(10));
+    ASSERT_EQ(Progress().updates(), 1u);
+  }
   StopLearner();
   std::ifstream latest(run_dir + "/checkpoints/LATEST");
   std::string name;
   latest >> name;
-  const std::string learner_pb = run_dir + "/checkpoints/" + name + "/learner.pb";
   polo::LearnerState state;
   {
-    std::ifstream in(learner_pb, std::ios::binary);
+    std::ifstream in(run_dir + "/checkpoints/" + name + "/learner.pb", std::ios::binary);
     ASSERT_TRUE(state.ParseFromIstream(&in));
   }
-  state.set_rng_state("not a generator state");
-  {
-    std::ofstream out(learner_pb, std::ios::binary | std::ios::trunc);
-    ASSERT_TRUE(state.SerializeToOstream(&out));
-  }
-  server::LearnerOptions options;
-  options.config = SmallConfig(polo::SYNCHRONOUS);
-  options.run_dir = run_dir;
-  options.resume = true;
-  const absl::Status status = server::LearnerCore::Create(options).status();
-  EXPECT_EQ(status.code(), absl::StatusCode::kDataLoss);
-  EXPECT_NE(status.message().find("learner.pb: rng_state does not parse"), std::string::npos)
-      << status.message();
+  EXPECT_EQ(state.replay_draws(), 2u);  // G = 2 minibatches.
+  EXPECT_EQ(state.next_actor_index(), 1u);
+
+  // The resumed learner neither reuses an actor's seed nor a draw's: a new
+  // actor is index 1, and the next update's target states come from draws
+  // 2 and 3 (their ids carry the draw above bit 16).
+  StartLearner(config, run_dir, /*resume=*/true, port_);
+  polo::RegisterResponse second = RegisterWorker(polo::ACTOR);
+  EXPECT_EQ(second.actor_seed(), learner::ActorSeed(config.seed(), 1));
+  polo::ExperienceAck ack;
+  ASSERT_TRUE(Send(second, 0, 4, &ack).ok());
+  polo::RegisterResponse target = RegisterWorker(polo::TARGET_WORKER);
+  polo::LeaseTargetJobRequest lease;
+  lease.set_worker_id(target.worker_id());
+  lease.set_wait_ms(5000);
+  polo::TargetJob job;
+  ASSERT_TRUE(stub_->LeaseTargetJob(Context().get(), lease, &job).ok());
+  ASSERT_GT(job.state_ids_size(), 0);
+  EXPECT_EQ(job.state_ids(0) >> 16, 2u);
 }
 
 TEST_F(LearnerServiceTest, ANonPositiveCheckpointPeriodIsRefused) {

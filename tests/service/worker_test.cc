@@ -2,10 +2,12 @@
 // over loopback gRPC: a synchronous run to completion, and an actor that
 // outlives its learner and resends what the restarted learner had not
 // accepted; real target workers slower than their lease; and the weights
-// subscription across updates and a restart.
+// subscription across updates and a restart; and a one-actor, one-target-
+// worker synchronous run against the reference loop, bit for bit.
 // Fast suite; each test takes a few seconds.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <memory>
@@ -14,7 +16,13 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "learner/polo_loop.h"
+#include "learner/replay_buffer.h"
+#include "models/registry.h"
+#include "planner/thread_pool.h"
 #include "rpc/channel.h"
+#include "rpc/run_config.h"
+#include "server/checkpoint.h"
 #include "tests/service/service_fixture.h"
 #include "worker/actor.h"
 #include "worker/learner_client.h"
@@ -79,6 +87,98 @@ TEST_F(LearnerServiceTest, AnActorAndATargetWorkerCompleteASynchronousRun) {
   EXPECT_EQ(actor.worker().steps() - actor.worker().unaccepted(), 12u);
   EXPECT_GE(targets.worker().jobs_done(), 3u);
   EXPECT_EQ(p.update_failures(), 0u);
+}
+
+// Everything a synchronous run does is a function of the run's seed
+// (learner/seed_schedule.h): with one actor and one target worker the
+// service must be the reference loop (learner/polo_loop.h), bit for bit,
+// though the states and targets cross gRPC and the processes' rollout
+// threads differ (2 each here, 1 in the loop).
+learner::PoloSettings LoopSettings(const polo::RunConfig& c) {
+  learner::PoloSettings s;
+  s.acting = rpc::MppiSettingsFromConfig(c, c.seed());
+  s.targets = rpc::TargetSettingsFromConfig(c);
+  s.ensemble = c.ensemble();
+  s.trainer.learning_rate = c.training().learning_rate();
+  s.trainer.target_noise = c.training().target_noise();
+  s.trainer.weight_decay = c.training().weight_decay();
+  s.trainer.minibatch_size = c.training().minibatch_size();
+  s.gradient_steps = c.training().gradient_steps();
+  s.update_every = c.training().update_every();
+  s.kappa = c.kappa();
+  s.replay_capacity = static_cast<int64_t>(c.training().replay_capacity());
+  s.episode_length = c.episode_length();
+  s.seed = c.seed();
+  return s;
+}
+
+TEST_F(LearnerServiceTest, AOneActorOneTargetWorkerSynchronousRunIsTheReferenceLoopBitForBit) {
+  const std::string run_dir = std::string(std::getenv("TEST_TMPDIR")) + "/equivalence";
+  std::filesystem::remove_all(run_dir);
+  constexpr int kSteps = 24;
+  polo::RunConfig config = CheapConfig(kSteps);  // Z = 4, G = 2, n = 4: 6 updates.
+  config.set_seed(11);
+  config.set_episode_length(10);  // Two resets inside the run.
+  config.mutable_training()->set_min_replay_size(0);
+  config.mutable_training()->set_target_noise(0.1);  // The trainer's own stream too.
+  StartLearner(config, run_dir);
+  {
+    worker::TargetWorkerOptions target_options;
+    target_options.threads = 2;
+    worker::ActorOptions actor_options;
+    actor_options.threads = 2;
+    RunningTargetWorker targets(ChannelTo(port_), target_options);
+    RunningActor actor(ChannelTo(port_), actor_options);
+    ASSERT_TRUE(actor.Join().ok());
+    ASSERT_TRUE(core_->WaitUntilComplete(absl::Now() + absl::Seconds(60)));
+  }
+  ASSERT_EQ(Progress().updates(), 6u);
+  polo::GetWeightsRequest latest;
+  latest.set_latest(true);
+  polo::EnsembleWeights service_weights;
+  ASSERT_TRUE(stub_->GetWeights(Context().get(), latest, &service_weights).ok());
+  const polo::RunConfig completed = core_->config();
+  StopLearner();  // Its final checkpoint holds the replay buffer.
+  absl::StatusOr<server::LoadedCheckpoint> checkpoint = server::LoadLatestCheckpoint(run_dir);
+  ASSERT_TRUE(checkpoint.ok()) << checkpoint.status();
+  absl::StatusOr<std::unique_ptr<learner::ReplayBuffer>> service_replay =
+      learner::ReplayBuffer::FromProto(checkpoint->replay);
+  ASSERT_TRUE(service_replay.ok()) << service_replay.status();
+
+  absl::StatusOr<std::unique_ptr<models::Task>> task = models::MakeTask(completed.task());
+  ASSERT_TRUE(task.ok());
+  planner::ThreadPool pool(1);
+  absl::StatusOr<std::unique_ptr<learner::PoloLoop>> loop =
+      learner::PoloLoop::Create(task->get(), LoopSettings(completed), &pool);
+  ASSERT_TRUE(loop.ok()) << loop.status();
+  int updates = 0;
+  for (int t = 0; t < kSteps; ++t) {
+    absl::StatusOr<learner::PoloStep> step = (*loop)->Step();
+    ASSERT_TRUE(step.ok()) << step.status();
+    updates += step->updated;
+  }
+  EXPECT_EQ(updates, 6);
+
+  // The same states visited, in the same order, to the last bit.
+  const std::vector<learner::ReplayEntry> reference = (*loop)->buffer().Contents();
+  const std::vector<learner::ReplayEntry> served = (*service_replay)->Contents();
+  ASSERT_EQ(served.size(), reference.size());
+  for (size_t i = 0; i < reference.size(); ++i) {
+    EXPECT_EQ(served[i].physics_state, reference[i].physics_state) << "state " << i;
+    EXPECT_EQ(served[i].features, reference[i].features) << "state " << i;
+  }
+  // The same weights after the same targets and Adam steps.
+  absl::StatusOr<polo::EnsembleWeights> reference_weights = (*loop)->weights();
+  ASSERT_TRUE(reference_weights.ok());
+  service_weights.clear_agent_steps();  // Stamped by the service only.
+  EXPECT_EQ(service_weights.version(), reference_weights->version());
+  const std::string served_bytes = service_weights.SerializeAsString();
+  const std::string reference_bytes = reference_weights->SerializeAsString();
+  const auto differ = std::mismatch(served_bytes.begin(), served_bytes.end(),
+                                    reference_bytes.begin(), reference_bytes.end());
+  EXPECT_TRUE(served_bytes == reference_bytes)
+      << "the serialised weights first differ at byte " << (differ.first - served_bytes.begin())
+      << " of " << served_bytes.size();
 }
 
 TEST_F(LearnerServiceTest, AnActorHoldsItsStatesThroughALearnerRestartAndResendsThem) {
