@@ -79,16 +79,160 @@ ABSL_FLAG(std::optional<int64_t>, min_replay_size, std::nullopt,
 namespace polo::server {
 namespace {
 
-// Calls set(*value) where the optional flag was given.
-template <typename Flag, typename Setter>
-void SetIfGiven(const Flag& flag, Setter set) {
-  if (const auto value = absl::GetFlag(flag); value.has_value()) set(*value);
-}
-
 absl::Status Bad(const char* flag, const std::string& got, const char* expected) {
   return absl::InvalidArgumentError(
       absl::StrCat("--", flag, ": got \"", got, "\", expected ", expected));
 }
+
+// Calls set(*value) where the optional flag was given.
+template <typename T, typename Setter>
+absl::Status IfGiven(const absl::Flag<std::optional<T>>& flag, Setter set) {
+  if (const std::optional<T> value = absl::GetFlag(flag); value.has_value()) return set(*value);
+  return absl::OkStatus();
+}
+
+// Setters that cannot fail.
+#define POLO_SETS(setter) [c](auto v) { c->setter(v); return absl::OkStatus(); }
+
+absl::Status ParseHiddenSizes(const std::string& text, polo::EnsembleSpec* e) {
+  e->clear_hidden_sizes();
+  for (absl::string_view width : absl::StrSplit(text, ',')) {
+    int w = 0;
+    if (!absl::SimpleAtoi(width, &w) || w < 1) {
+      return Bad("hidden_sizes", text, "comma-separated widths >= 1, e.g. 16,16");
+    }
+    e->add_hidden_sizes(w);
+  }
+  return absl::OkStatus();
+}
+
+// The one map between the run's flags and the RunConfig fields they set:
+// RunConfigFromFlags applies each row, InFlagTerms words a field's error
+// as its flag's. A row without `apply` is a flag parsed elsewhere
+// (cluster/learner_main.cc) whose errors still come back in field terms.
+struct RunFlag {
+  const char* flag;
+  const char* field;
+  absl::Status (*apply)(polo::RunConfig* c);  // Sets the field if the flag was given.
+};
+
+const RunFlag kRunFlags[] = {
+    {"total_steps", "total_steps",
+     [](polo::RunConfig* c) {
+       return IfGiven(FLAGS_total_steps, [c](int64_t v) {
+         if (v < 0) return Bad("total_steps", absl::StrCat(v), ">= 0");
+         c->set_total_steps(static_cast<uint64_t>(v));
+         return absl::OkStatus();
+       });
+     }},
+    {"episode_length", "episode_length",
+     [](polo::RunConfig* c) { return IfGiven(FLAGS_episode_length, POLO_SETS(set_episode_length)); }},
+    {"update_every", "training.update_every",
+     [](polo::RunConfig* c) {
+       return IfGiven(FLAGS_update_every, POLO_SETS(mutable_training()->set_update_every));
+     }},
+    {"gradient_steps", "training.gradient_steps",
+     [](polo::RunConfig* c) {
+       return IfGiven(FLAGS_gradient_steps, POLO_SETS(mutable_training()->set_gradient_steps));
+     }},
+    {"minibatch_size", "training.minibatch_size",
+     [](polo::RunConfig* c) {
+       return IfGiven(FLAGS_minibatch_size, POLO_SETS(mutable_training()->set_minibatch_size));
+     }},
+    {"target_states", "training.target_states",
+     [](polo::RunConfig* c) {
+       return IfGiven(FLAGS_target_states, [c](int v) {
+         if (v < 0) return Bad("target_states", absl::StrCat(v), ">= 0");
+         c->mutable_training()->set_target_states(v);
+         return absl::OkStatus();
+       });
+     }},
+    {"learning_rate", "training.learning_rate",
+     [](polo::RunConfig* c) {
+       return IfGiven(FLAGS_learning_rate, POLO_SETS(mutable_training()->set_learning_rate));
+     }},
+    {"target_noise", "training.target_noise",
+     [](polo::RunConfig* c) {
+       return IfGiven(FLAGS_target_noise, POLO_SETS(mutable_training()->set_target_noise));
+     }},
+    {"weight_decay", "training.weight_decay",
+     [](polo::RunConfig* c) {
+       return IfGiven(FLAGS_weight_decay, POLO_SETS(mutable_training()->set_weight_decay));
+     }},
+    {"lease_ms", "training.lease_ms",
+     [](polo::RunConfig* c) {
+       return IfGiven(FLAGS_lease_ms, POLO_SETS(mutable_training()->set_lease_ms));
+     }},
+    {"replay_capacity", "training.replay_capacity",
+     [](polo::RunConfig* c) {
+       return IfGiven(FLAGS_replay_capacity, [c](int64_t v) {
+         if (v < 1) return Bad("replay_capacity", absl::StrCat(v), ">= 1");
+         c->mutable_training()->set_replay_capacity(static_cast<uint64_t>(v));
+         return absl::OkStatus();
+       });
+     }},
+    {"min_replay_size", "training.min_replay_size",
+     [](polo::RunConfig* c) {
+       return IfGiven(FLAGS_min_replay_size, [c](int64_t v) {
+         if (v < 0) return Bad("min_replay_size", absl::StrCat(v), ">= 0");
+         c->mutable_training()->set_min_replay_size(static_cast<uint64_t>(v));
+         return absl::OkStatus();
+       });
+     }},
+    {"ensemble_size", "ensemble.ensemble_size",
+     [](polo::RunConfig* c) {
+       return IfGiven(FLAGS_ensemble_size, POLO_SETS(mutable_ensemble()->set_ensemble_size));
+     }},
+    {"hidden_sizes", "ensemble.hidden_sizes",
+     [](polo::RunConfig* c) {
+       return IfGiven(FLAGS_hidden_sizes, [c](const std::string& v) {
+         return ParseHiddenSizes(v, c->mutable_ensemble());
+       });
+     }},
+    {"prior_scale", "ensemble.prior_scale",
+     [](polo::RunConfig* c) {
+       return IfGiven(FLAGS_prior_scale, POLO_SETS(mutable_ensemble()->set_prior_scale));
+     }},
+    {"value_scale", "ensemble.value_scale",
+     [](polo::RunConfig* c) {
+       return IfGiven(FLAGS_value_scale, POLO_SETS(mutable_ensemble()->set_value_scale));
+     }},
+    {"kappa", "kappa",
+     [](polo::RunConfig* c) { return IfGiven(FLAGS_kappa, POLO_SETS(set_kappa)); }},
+    {"final_kappa", "final_kappa",
+     [](polo::RunConfig* c) { return IfGiven(FLAGS_final_kappa, POLO_SETS(set_final_kappa)); }},
+    {"target_horizon", "targets.horizon",
+     [](polo::RunConfig* c) {
+       return IfGiven(FLAGS_target_horizon, POLO_SETS(mutable_targets()->set_horizon));
+     }},
+    {"target_rollouts", "targets.num_rollouts",
+     [](polo::RunConfig* c) {
+       return IfGiven(FLAGS_target_rollouts, POLO_SETS(mutable_targets()->set_num_rollouts));
+     }},
+    {"target_iterations", "targets.iterations",
+     [](polo::RunConfig* c) {
+       return IfGiven(FLAGS_target_iterations, POLO_SETS(mutable_targets()->set_iterations));
+     }},
+    {"warm_start", "targets.warm_start",
+     [](polo::RunConfig* c) {
+       return IfGiven(FLAGS_warm_start, POLO_SETS(mutable_targets()->set_warm_start));
+     }},
+    {"target_temperature", "targets.temperature",
+     [](polo::RunConfig* c) {
+       return IfGiven(FLAGS_target_temperature, POLO_SETS(mutable_targets()->set_temperature));
+     }},
+    {"target_mode", "targets.per_member",
+     [](polo::RunConfig* c) {
+       return IfGiven(FLAGS_target_mode, [c](const std::string& v) {
+         if (v != "shared" && v != "per_member") return Bad("target_mode", v, "shared or per_member");
+         c->mutable_targets()->set_per_member(v == "per_member");
+         return absl::OkStatus();
+       });
+     }},
+    {"checkpoint_every_s", "checkpoint_period", nullptr},
+};
+
+#undef POLO_SETS
 
 }  // namespace
 
@@ -116,105 +260,38 @@ absl::StatusOr<polo::RunConfig> RunConfigFromFlags() {
   rpc::SetMppiConfig(*mppi, c.mutable_mppi());
   c.set_seed(mppi->seed);
 
-  if (const std::optional<int64_t> total = absl::GetFlag(FLAGS_total_steps); total.has_value()) {
-    if (*total < 0) return Bad("total_steps", absl::StrCat(*total), ">= 0");
-    c.set_total_steps(static_cast<uint64_t>(*total));
+  for (const RunFlag& row : kRunFlags) {
+    if (row.apply == nullptr) continue;
+    if (absl::Status s = row.apply(&c); !s.ok()) return s;
   }
-  SetIfGiven(FLAGS_episode_length, [&c](int v) { c.set_episode_length(v); });
-
-  polo::TrainingConfig* t = c.mutable_training();
-  SetIfGiven(FLAGS_update_every, [t](int v) { t->set_update_every(v); });
-  SetIfGiven(FLAGS_gradient_steps, [t](int v) { t->set_gradient_steps(v); });
-  SetIfGiven(FLAGS_minibatch_size, [t](int v) { t->set_minibatch_size(v); });
-  if (const std::optional<int> m = absl::GetFlag(FLAGS_target_states); m.has_value()) {
-    if (*m < 0) return Bad("target_states", absl::StrCat(*m), ">= 0");
-    t->set_target_states(*m);
-  }
-  SetIfGiven(FLAGS_learning_rate, [t](double v) { t->set_learning_rate(v); });
-  SetIfGiven(FLAGS_target_noise, [t](double v) { t->set_target_noise(v); });
-  SetIfGiven(FLAGS_weight_decay, [t](double v) { t->set_weight_decay(v); });
-  SetIfGiven(FLAGS_lease_ms, [t](int64_t v) { t->set_lease_ms(v); });
-  if (const std::optional<int64_t> v = absl::GetFlag(FLAGS_replay_capacity); v.has_value()) {
-    if (*v < 1) return Bad("replay_capacity", absl::StrCat(*v), ">= 1");
-    t->set_replay_capacity(static_cast<uint64_t>(*v));
-  }
-  if (const std::optional<int64_t> v = absl::GetFlag(FLAGS_min_replay_size); v.has_value()) {
-    if (*v < 0) return Bad("min_replay_size", absl::StrCat(*v), ">= 0");
-    t->set_min_replay_size(static_cast<uint64_t>(*v));
-  }
-
-  polo::EnsembleSpec* e = c.mutable_ensemble();
-  SetIfGiven(FLAGS_ensemble_size, [e](int v) { e->set_ensemble_size(v); });
-  if (const std::optional<std::string> hidden = absl::GetFlag(FLAGS_hidden_sizes);
-      hidden.has_value()) {
-    e->clear_hidden_sizes();
-    for (absl::string_view width : absl::StrSplit(*hidden, ',')) {
-      int w = 0;
-      if (!absl::SimpleAtoi(width, &w) || w < 1) {
-        return Bad("hidden_sizes", *hidden, "comma-separated widths >= 1, e.g. 16,16");
-      }
-      e->add_hidden_sizes(w);
-    }
-  }
-  SetIfGiven(FLAGS_prior_scale, [e](double v) { e->set_prior_scale(v); });
-  SetIfGiven(FLAGS_value_scale, [e](double v) { e->set_value_scale(v); });
-  SetIfGiven(FLAGS_kappa, [&c](double v) { c.set_kappa(v); });
-  SetIfGiven(FLAGS_final_kappa, [&c](double v) { c.set_final_kappa(v); });
   // A run without an end has nothing to anneal towards: the preset yields.
   if (c.total_steps() == 0 && !absl::GetFlag(FLAGS_final_kappa).has_value()) {
     c.clear_final_kappa();
   }
-
-  polo::TargetConfig* tc = c.mutable_targets();
-  SetIfGiven(FLAGS_target_horizon, [tc](int v) { tc->set_horizon(v); });
-  SetIfGiven(FLAGS_target_rollouts, [tc](int v) { tc->set_num_rollouts(v); });
-  SetIfGiven(FLAGS_target_iterations, [tc](int v) { tc->set_iterations(v); });
-  SetIfGiven(FLAGS_warm_start, [tc](bool v) { tc->set_warm_start(v); });
-  SetIfGiven(FLAGS_target_temperature, [tc](double v) { tc->set_temperature(v); });
-  if (const std::optional<std::string> mode = absl::GetFlag(FLAGS_target_mode); mode.has_value()) {
-    if (*mode != "shared" && *mode != "per_member") {
-      return Bad("target_mode", *mode, "shared or per_member");
-    }
-    tc->set_per_member(*mode == "per_member");
-  }
   // Target rollouts sample like the actors'.
-  tc->set_noise_sigma(c.mppi().noise_sigma());
-  tc->set_noise_smoothing(c.mppi().noise_smoothing());
-  tc->set_gamma(c.mppi().gamma());
+  c.mutable_targets()->set_noise_sigma(c.mppi().noise_sigma());
+  c.mutable_targets()->set_noise_smoothing(c.mppi().noise_smoothing());
+  c.mutable_targets()->set_gamma(c.mppi().gamma());
   return c;
 }
 
 absl::Status InFlagTerms(const absl::Status& status) {
-  static const std::pair<const char*, const char*> kFields[] = {
-      {"targets.horizon", "target_horizon"},
-      {"targets.num_rollouts", "target_rollouts"},
-      {"targets.iterations", "target_iterations"},
-      {"targets.temperature", "target_temperature"},
-      {"ensemble.spec.ensemble_size", "ensemble_size"},
-      {"ensemble.spec.hidden_sizes", "hidden_sizes"},
-      {"ensemble.spec.prior_scale", "prior_scale"},
-      {"ensemble.spec.value_scale", "value_scale"},
-      {"ensemble.ensemble_size", "ensemble_size"},
-      {"ensemble.hidden_sizes", "hidden_sizes"},
-      {"ensemble.prior_scale", "prior_scale"},
-      {"ensemble.value_scale", "value_scale"},
-      {"training.", ""},
-      {"kappa", "kappa"},
-      {"final_kappa", "final_kappa"},
-      {"checkpoint_period", "checkpoint_every_s"},
-      {"episode_length", "episode_length"},
-  };
-  const std::string message(status.message());
+  std::string message(status.message());
   // MPPI fields: the planner's own map (planner/mppi_flags.h).
   if (absl::StartsWith(message, "mppi.")) {
     return absl::Status(status.code(),
                         absl::StrCat("--", planner::MppiErrorInFlagTerms(message.substr(5))));
   }
-  for (const auto& [field, flag] : kFields) {
-    const std::string prefix = field;
-    if (message.rfind(prefix, 0) != 0) continue;
-    const std::string rest = message.substr(prefix.size());
-    return absl::Status(status.code(), absl::StrCat("--", flag, rest));
+  // The ensemble's own validation words its fields "spec.x".
+  if (absl::StartsWith(message, "ensemble.spec.")) message.erase(9, 5);
+  for (const RunFlag& row : kRunFlags) {
+    const absl::string_view field = row.field;
+    if (!absl::StartsWith(message, field)) continue;
+    const absl::string_view rest = absl::string_view(message).substr(field.size());
+    // The whole field name ("kappa", not the start of "kappa_x"): an
+    // element ("[2]"), a subfield (".x") or the message (":") follows.
+    if (!rest.empty() && rest[0] != ':' && rest[0] != '[' && rest[0] != '.') continue;
+    return absl::Status(status.code(), absl::StrCat("--", row.flag, rest));
   }
   return status;
 }

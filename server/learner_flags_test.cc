@@ -1,5 +1,7 @@
 #include "server/learner_flags.h"
 
+#include <cstdint>
+#include <limits>
 #include <memory>
 #include <optional>
 #include <string>
@@ -7,6 +9,8 @@
 #include <gtest/gtest.h>
 
 #include "absl/flags/flag.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
 #include "planner/mppi_flags.h"
 #include "models/registry.h"
 #include "rpc/run_config.h"
@@ -16,6 +20,19 @@ ABSL_DECLARE_FLAG(std::optional<int>, target_states);
 ABSL_DECLARE_FLAG(std::optional<bool>, warm_start);
 ABSL_DECLARE_FLAG(std::optional<double>, final_kappa);
 ABSL_DECLARE_FLAG(std::optional<std::string>, hidden_sizes);
+ABSL_DECLARE_FLAG(std::optional<int>, update_every);
+ABSL_DECLARE_FLAG(std::optional<int>, gradient_steps);
+ABSL_DECLARE_FLAG(std::optional<int>, minibatch_size);
+ABSL_DECLARE_FLAG(std::optional<double>, learning_rate);
+ABSL_DECLARE_FLAG(std::optional<double>, target_noise);
+ABSL_DECLARE_FLAG(std::optional<double>, weight_decay);
+ABSL_DECLARE_FLAG(std::optional<int64_t>, lease_ms);
+ABSL_DECLARE_FLAG(std::optional<double>, value_scale);
+ABSL_DECLARE_FLAG(std::optional<double>, kappa);
+ABSL_DECLARE_FLAG(std::optional<int>, target_horizon);
+ABSL_DECLARE_FLAG(std::optional<int>, target_rollouts);
+ABSL_DECLARE_FLAG(std::optional<int>, target_iterations);
+ABSL_DECLARE_FLAG(std::optional<int>, episode_length);
 
 namespace polo::server {
 namespace {
@@ -129,6 +146,52 @@ TEST_F(LearnerFlagsTest, BadValuesAreReportedInFlagTerms) {
                                                    "in [0, 4096]"))
                 .message(),
             "--target_states: got 5000, expected in [0, 4096]");
+}
+
+// What the learner binary does with the flags: the config, completed and
+// validated against its task, errors in flag terms.
+absl::Status ValidatedFromFlags() {
+  absl::StatusOr<polo::RunConfig> c = RunConfigFromFlags();
+  if (!c.ok()) return c.status();
+  absl::StatusOr<std::unique_ptr<models::Task>> task = models::MakeTask(c->task());
+  if (!task.ok()) return task.status();
+  rpc::CompleteRunConfig(**task, &*c);
+  return InFlagTerms(rpc::ValidateRunConfig(*c, **task));
+}
+
+// Each flag's bad value is refused by the config's validation, which names
+// the field; the one flag table turns it back into the flag given.
+TEST_F(LearnerFlagsTest, EveryConfigValidationErrorNamesTheFlagThatSetTheField) {
+  auto expect_flag = [](const char* flag) {
+    const absl::Status status = ValidatedFromFlags();
+    EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument) << flag;
+    EXPECT_TRUE(absl::StartsWith(status.message(), absl::StrCat("--", flag, ":")))
+        << flag << ": " << status.message();
+  };
+  ASSERT_TRUE(ValidatedFromFlags().ok());
+  const double inf = std::numeric_limits<double>::infinity();
+#define POLO_EXPECT_REFUSED(flag, bad)     \
+  absl::SetFlag(&FLAGS_##flag, bad);       \
+  expect_flag(#flag);                      \
+  absl::SetFlag(&FLAGS_##flag, std::nullopt)
+  POLO_EXPECT_REFUSED(update_every, 0);
+  POLO_EXPECT_REFUSED(gradient_steps, 0);
+  POLO_EXPECT_REFUSED(minibatch_size, 0);
+  POLO_EXPECT_REFUSED(target_states, 5000);
+  POLO_EXPECT_REFUSED(learning_rate, 0.0);
+  POLO_EXPECT_REFUSED(target_noise, -1.0);
+  POLO_EXPECT_REFUSED(weight_decay, inf);
+  POLO_EXPECT_REFUSED(lease_ms, int64_t{0});
+  POLO_EXPECT_REFUSED(value_scale, 0.0);
+  POLO_EXPECT_REFUSED(kappa, inf);
+  POLO_EXPECT_REFUSED(final_kappa, inf);
+  POLO_EXPECT_REFUSED(target_horizon, 0);
+  POLO_EXPECT_REFUSED(target_rollouts, 0);
+  POLO_EXPECT_REFUSED(target_iterations, 0);
+  POLO_EXPECT_REFUSED(episode_length, -1);
+#undef POLO_EXPECT_REFUSED
+  // A field name is matched whole: "kappa" is not the start of "kappa_x".
+  EXPECT_EQ(InFlagTerms(absl::InvalidArgumentError("kappa_x: bad")).message(), "kappa_x: bad");
 }
 
 }  // namespace
