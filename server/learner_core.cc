@@ -30,18 +30,6 @@ absl::StatusOr<std::unique_ptr<LearnerCore>> LearnerCore::Create(LearnerOptions 
   return core;
 }
 
-learner::TrainerSettings TrainerSettingsFromConfig(const polo::RunConfig& c) {
-  learner::TrainerSettings s;
-  s.learning_rate = c.training().learning_rate();
-  s.target_noise = c.training().target_noise();
-  s.weight_decay = c.training().weight_decay();
-  s.minibatch_size = c.training().minibatch_size();
-  s.gradient_steps = 1;  // One Adam step per target job (see the header).
-  s.seed = learner::TrainerSeed(c.seed());
-  s.num_threads = 1;
-  return s;
-}
-
 absl::Status LearnerCore::Initialise() {
   absl::MutexLock lock(&mu_);
   polo::RunConfig& config = options_.config;
@@ -88,7 +76,6 @@ absl::Status LearnerCore::Initialise() {
       checkpoint ? learner::Trainer::Load(checkpoint->trainer_path, trainer_settings)
                  : learner::Trainer::Create(config.ensemble(), trainer_settings);
   if (!trainer.ok()) return trainer.status();
-  trainer_ = *std::move(trainer);
 
   absl::StatusOr<std::unique_ptr<learner::ReplayBuffer>> buffer =
       checkpoint ? learner::ReplayBuffer::FromProto(checkpoint->replay)
@@ -110,15 +97,16 @@ absl::Status LearnerCore::Initialise() {
       absl::Milliseconds(config.training().lease_ms()), config.ensemble().ensemble_size(),
       static_cast<uint64_t>(absl::ToUnixMicros(started_)));
   progress_ = std::make_unique<ProgressTracker>(task_.get(), started_);
+  UpdateLoop::Stats restored;
 
   if (checkpoint) {
     const polo::LearnerState& st = checkpoint->state;
     agent_steps_ = st.agent_steps();
-    updates_ = st.updates();
-    gradient_steps_ = st.gradient_steps();
-    value_loss_ = st.value_loss();
+    restored.updates = st.updates();
+    restored.gradient_steps = st.gradient_steps();
+    restored.value_loss = st.value_loss();
+    restored.replay_draws = st.replay_draws();
     duplicates_ = st.duplicates_dropped();
-    replay_draws_ = st.replay_draws();
     registry_.Restore({st.actor_sequences().begin(), st.actor_sequences().end()},
                       st.next_worker_number(), st.next_actor_index());
     progress_->Restore(st.progress());
@@ -133,18 +121,17 @@ absl::Status LearnerCore::Initialise() {
     run_folder_ = *std::move(folder);
   }
   last_checkpoint_time_ = absl::Now();
-  return PublishWeights(agent_steps_);
-}
-
-absl::Status LearnerCore::PublishWeights(uint64_t agent_steps) {
-  absl::StatusOr<polo::EnsembleWeights> weights = trainer_->ExportWeights();
-  if (!weights.ok()) return weights.status();
-  weights->set_agent_steps(agent_steps);
-  auto shared = std::make_shared<const polo::EnsembleWeights>(*std::move(weights));
-  const int64_t now_us = absl::ToUnixMicros(absl::Now());  // Before subscribers can wake.
-  absl::Status status = broadcaster_.Publish(std::move(shared));
-  if (status.ok()) published_unix_us_ = now_us;
-  return status;
+  UpdateLoop::Hooks hooks;
+  hooks.target_workers_connected = [this] { return TargetWorkersConnected(); };
+  hooks.agent_steps = [this] { return AgentSteps(); };
+  hooks.stopping = [this] {
+    absl::MutexLock lock(&mu_);
+    return stopping_;
+  };
+  update_loop_ = std::make_unique<UpdateLoop>(&options_.config, task_.get(), *std::move(trainer),
+                                              buffer_.get(), scheduler_.get(), &broadcaster_,
+                                              std::move(hooks), restored);
+  return update_loop_->Publish(agent_steps_);
 }
 
 void LearnerCore::Start() {
@@ -445,19 +432,20 @@ polo::RunStatus LearnerCore::GetStatus() const {
 polo::Progress LearnerCore::GetProgress() const {
   const absl::Time now = absl::Now();
   const SchedulerCounters jobs = scheduler_->counters();
+  const UpdateLoop::Stats updates = update_loop_->stats();
   absl::MutexLock lock(&mu_);
   polo::Progress p;
   p.set_agent_steps(agent_steps_);
   progress_->Fill(now, &p);
-  p.set_value_loss(value_loss_);
-  p.set_last_update_s(last_update_s_);
-  p.set_last_update_targets_s(last_update_targets_s_);
+  p.set_value_loss(updates.value_loss);
+  p.set_last_update_s(updates.last_update_s);
+  p.set_last_update_targets_s(updates.last_update_targets_s);
   p.set_update_failures(static_cast<uint32_t>(schedule_->consecutive_failures()));
   p.set_last_update_error(last_update_error_);
   SharedWeights latest = broadcaster_.Latest();
   p.set_weights_version(latest ? latest->version() : 0);
-  p.set_updates(updates_);
-  p.set_gradient_steps(gradient_steps_);
+  p.set_updates(updates.updates);
+  p.set_gradient_steps(updates.gradient_steps);
   p.set_replay_size(buffer_->size());
   p.set_duplicates_dropped(duplicates_);
   p.set_jobs_queued(jobs.queued);
@@ -465,7 +453,7 @@ polo::Progress LearnerCore::GetProgress() const {
   p.set_jobs_reassigned(jobs.reassigned);
   p.set_late_results_dropped(jobs.late_dropped);
   p.set_uptime_s(absl::ToDoubleSeconds(now - started_));
-  p.set_weights_published_unix_us(published_unix_us_);
+  p.set_weights_published_unix_us(updates.published_unix_us);
   return p;
 }
 

@@ -5,36 +5,34 @@
 // directly or through the service in-process.
 //
 // Updates. After every update_every (Z) accepted agent steps, once the
-// buffer holds min_replay_size states, a training thread runs an update
-// (TrainingConfig in proto/polo.proto): either gradient_steps (G) rounds,
-// each sampling minibatch_size (n) states, computing their targets and
-// taking one Adam step on them (Algorithm 1; target_states 0), or targets
-// for target_states (M) states once and G Adam steps on minibatches drawn
-// from them. A round's or an update's states are split into one target job
-// per connected target worker, so a pool of workers shortens it. Features enter the
-// ensemble as they are (identity normalisation, as in learner/polo_loop.h:
-// a scale fitted to the first, clustered states would blow up everywhere
-// else and defeat exploration). New weights are
-// published to the broadcaster after every round in SYNCHRONOUS mode (the
-// next round's job needs them) and after the update in ASYNCHRONOUS mode.
+// buffer holds min_replay_size states, the training thread runs an update
+// (update_loop.h: replay draws, target jobs on the pool, Adam steps,
+// weights broadcast). Features enter the ensemble as they are (identity
+// normalisation, as in learner/polo_loop.h: a scale fitted to the first,
+// clustered states would blow up everywhere else and defeat exploration).
 //
 //  - SYNCHRONOUS (Algorithm 1): exactly Z states are accepted per phase;
 //    then acting is paused (acks say acting_paused and further states are
-//    not accepted) until the update's weights are published. Rounds run one
-//    after another, job g with the weights after round g - 1.
-//  - ASYNCHRONOUS: states are always accepted; all G jobs of an update are
-//    queued at once with the weights current at its start.
+//    not accepted) until the update's weights are published.
+//  - ASYNCHRONOUS: states are always accepted.
 //
 // A job whose target worker vanished is re-leased (target_scheduler.h), so
 // a crashed worker delays an update by at most one lease, never stalls it.
 //
+// Locks. The learner's parts each guard their own state: ingest (the
+// worker registry, acting schedule, counters, progress) is under this
+// class's mutex, which no physics, training or serialisation runs under;
+// the replay buffer, target scheduler, weights broadcaster and the update
+// loop's statistics have locks of their own. A checkpoint takes one
+// consistent cut under the ingest lock (a buffer snapshot is a pointer per
+// entry) and writes it outside.
+//
 // Thread-safe: every public method may be called from any thread (gRPC
-// handler threads); one internal mutex guards the state, the training
-// thread owns the trainer. Blocking calls take deadlines.
+// handler threads); the training thread owns the update loop and its
+// trainer. Blocking calls take deadlines.
 #ifndef POLO_SERVER_LEARNER_CORE_H_
 #define POLO_SERVER_LEARNER_CORE_H_
 
-#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -46,20 +44,16 @@
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
-#include "absl/types/span.h"
 #include "learner/replay_buffer.h"
 #include "models/task.h"
 #include "proto/polo.pb.h"
 #include "server/progress_tracker.h"
 #include "server/run_folder.h"
 #include "server/target_scheduler.h"
+#include "server/update_loop.h"
 #include "server/update_schedule.h"
 #include "server/weights_broadcaster.h"
 #include "server/worker_registry.h"
-
-namespace polo::learner {
-class Trainer;
-}  // namespace polo::learner
 
 namespace polo::server {
 
@@ -132,34 +126,10 @@ class LearnerCore {
   absl::Status ValidateState(const polo::VisitedState& state, int index) const;
   bool CompleteLocked() const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
-  // Training thread.
+  // Training thread: updates when due, periodic and requested checkpoints.
   void TrainingLoop() ABSL_LOCKS_EXCLUDED(mu_);
-  // One update, timed (Progress.last_update_s).
-  absl::Status RunUpdate() ABSL_LOCKS_EXCLUDED(mu_);
-  absl::Status RunUpdateRounds() ABSL_LOCKS_EXCLUDED(mu_);
   // Target workers registered and seen within the connected window.
   int TargetWorkersConnected() const ABSL_LOCKS_EXCLUDED(mu_);
-  // Samples num_states replay states and queues their target jobs with
-  // weights_version, split into num_jobs (clamped to [1, num_states]) jobs
-  // of near-equal size. Returns the job ids.
-  absl::StatusOr<std::vector<uint64_t>> QueueJobs(int num_states, int num_jobs,
-                                                  uint64_t weights_version)
-      ABSL_LOCKS_EXCLUDED(mu_);
-  // Features and targets of completed jobs, concatenated in job order.
-  struct TargetSet {
-    std::vector<double> features;  // states × num_features.
-    std::vector<double> targets;   // states × K.
-  };
-  // Waits for every job (expired leases are reassigned meanwhile).
-  // Cancelled if the learner stops first.
-  absl::StatusOr<TargetSet> AwaitTargets(absl::Span<const uint64_t> jobs)
-      ABSL_LOCKS_EXCLUDED(mu_);
-  // `steps` Adam steps on minibatches drawn from `set`; adds their losses.
-  absl::Status TrainOn(const TargetSet& set, int steps, double* loss_sum)
-      ABSL_LOCKS_EXCLUDED(mu_);
-  // Broadcasts the trainer's weights stamped with `agent_steps` (the
-  // count when they were made; actors schedule κ by it).
-  absl::Status PublishWeights(uint64_t agent_steps);
   uint64_t AgentSteps() const ABSL_LOCKS_EXCLUDED(mu_);
   absl::StatusOr<std::string> WriteCheckpointNow() ABSL_LOCKS_EXCLUDED(mu_);
   void AppendMetrics() ABSL_LOCKS_EXCLUDED(mu_);
@@ -169,17 +139,16 @@ class LearnerCore {
 
   LearnerOptions options_;
   std::unique_ptr<models::Task> task_;
-  std::unique_ptr<learner::Trainer> trainer_;  // Training thread only.
   std::unique_ptr<RunFolder> run_folder_;      // Null without run_dir.
   WeightsBroadcaster broadcaster_;
   std::unique_ptr<TargetScheduler> scheduler_;
   std::unique_ptr<learner::ReplayBuffer> buffer_;
+  // The trainer and its rounds; run by the training thread.
+  std::unique_ptr<UpdateLoop> update_loop_;
   std::string instance_;
   absl::Time started_;
   std::string resumed_from_;
   std::thread training_thread_ ABSL_GUARDED_BY(mu_);
-  // When the newest weights were published (µs since the epoch).
-  std::atomic<int64_t> published_unix_us_{0};
 
   mutable absl::Mutex mu_;
   bool stopping_ ABSL_GUARDED_BY(mu_) = false;
@@ -189,15 +158,7 @@ class LearnerCore {
   std::unique_ptr<UpdateSchedule> schedule_ ABSL_GUARDED_BY(mu_);
   std::string last_update_error_ ABSL_GUARDED_BY(mu_);  // Of the last failed update.
   uint64_t agent_steps_ ABSL_GUARDED_BY(mu_) = 0;
-  uint64_t updates_ ABSL_GUARDED_BY(mu_) = 0;
-  uint64_t gradient_steps_ ABSL_GUARDED_BY(mu_) = 0;
   uint64_t duplicates_ ABSL_GUARDED_BY(mu_) = 0;
-  double value_loss_ ABSL_GUARDED_BY(mu_) = 0;
-  double last_update_s_ ABSL_GUARDED_BY(mu_) = 0;
-  double last_update_targets_s_ ABSL_GUARDED_BY(mu_) = 0;
-  double update_targets_s_ ABSL_GUARDED_BY(mu_) = 0;  // Running update's so far.
-  // Replay draws so far (learner/seed_schedule.h ReplayDrawSeed).
-  uint64_t replay_draws_ ABSL_GUARDED_BY(mu_) = 0;
   WorkerRegistry registry_ ABSL_GUARDED_BY(mu_);
   std::unique_ptr<ProgressTracker> progress_ ABSL_GUARDED_BY(mu_);
   // Finished episodes not yet in episodes.jsonl (only with a run folder),

@@ -40,7 +40,7 @@ void LearnerCore::TrainingLoop() {
     }
     if (checkpoint_due) (void)WriteCheckpointNow();
     if (!update_due) continue;
-    const absl::Status status = RunUpdate();
+    const absl::Status status = update_loop_->RunUpdate();
     {
       absl::MutexLock lock(&mu_);
       // An abandoned update (stop) stays due, so that a checkpoint written
@@ -48,7 +48,6 @@ void LearnerCore::TrainingLoop() {
       // a backoff, with acting still paused in SYNCHRONOUS mode.
       schedule_->End(status.ok(), absl::Now());
       if (status.ok()) {
-        ++updates_;
         last_update_error_.clear();
       } else if (!stopping_) {
         last_update_error_ = status.ToString();
@@ -75,153 +74,9 @@ int LearnerCore::TargetWorkersConnected() const {
   return connected;
 }
 
-absl::StatusOr<std::vector<uint64_t>> LearnerCore::QueueJobs(int num_states, int num_jobs,
-                                                             uint64_t weights_version) {
-  uint64_t draw;
-  {
-    absl::MutexLock lock(&mu_);
-    draw = replay_draws_++;
-  }
-  absl::StatusOr<std::vector<learner::ReplayEntry>> sample =
-      buffer_->Sample(num_states, learner::ReplayDrawSeed(options_.config.seed(), draw));
-  if (!sample.ok()) return sample.status();
-  num_jobs = std::clamp(num_jobs, 1, num_states);
-  const polo::TargetConfig& targets = options_.config.targets();
-  const size_t plan_size =
-      targets.warm_start() ? static_cast<size_t>(targets.horizon()) * task_->model()->nu : 0;
-  std::vector<uint64_t> ids;
-  int next = 0;
-  for (int j = 0; j < num_jobs; ++j) {
-    // Near-equal shares: the first num_states % num_jobs jobs get one more.
-    const int end = next + num_states / num_jobs + (j < num_states % num_jobs ? 1 : 0);
-    TargetJobInput job;
-    job.weights_version = weights_version;
-    for (int i = next; i < end; ++i) {
-      const learner::ReplayEntry& entry = (*sample)[i];
-      job.state_ids.push_back(learner::TargetStateId(draw, i));
-      job.physics_states.insert(job.physics_states.end(), entry.physics_state.begin(),
-                                entry.physics_state.end());
-      job.features.insert(job.features.end(), entry.features.begin(), entry.features.end());
-      job.plans.insert(job.plans.end(), entry.plan.begin(), entry.plan.end());
-    }
-    // A job warm-starts only if every state has a plan (a buffer resumed
-    // from before warm starts were on may hold states without).
-    if (job.plans.size() != job.state_ids.size() * plan_size) job.plans.clear();
-    ids.push_back(scheduler_->Add(std::move(job)));
-    next = end;
-  }
-  return ids;
-}
-
-absl::StatusOr<LearnerCore::TargetSet> LearnerCore::AwaitTargets(
-    absl::Span<const uint64_t> jobs) {
-  const absl::Time start = absl::Now();
-  const auto waited = absl::MakeCleanup([this, start] {
-    absl::MutexLock lock(&mu_);
-    update_targets_s_ += absl::ToDoubleSeconds(absl::Now() - start);
-  });
-  while (!scheduler_->WaitForJobs(jobs, absl::Now() + absl::Milliseconds(500))) {
-    absl::MutexLock lock(&mu_);
-    if (stopping_) return absl::CancelledError("the learner is stopping");
-  }
-  TargetSet set;
-  for (uint64_t id : jobs) {
-    absl::StatusOr<CompletedJob> job = scheduler_->TakeCompleted(id);
-    if (!job.ok()) return job.status();
-    set.features.insert(set.features.end(), job->features.begin(), job->features.end());
-    set.targets.insert(set.targets.end(), job->targets.begin(), job->targets.end());
-  }
-  return set;
-}
-
-absl::Status LearnerCore::TrainOn(const TargetSet& set, int steps, double* loss_sum) {
-  for (int g = 0; g < steps; ++g) {
-    // One Adam step on a minibatch of n drawn from the set (trainer.h).
-    absl::StatusOr<learner::TrainStats> stats = trainer_->Train(set.features, set.targets);
-    if (!stats.ok()) return stats.status();
-    *loss_sum += stats->mean_loss;
-    absl::MutexLock lock(&mu_);
-    gradient_steps_ += stats->gradient_steps;
-  }
-  return absl::OkStatus();
-}
-
 uint64_t LearnerCore::AgentSteps() const {
   absl::MutexLock lock(&mu_);
   return agent_steps_;
-}
-
-absl::Status LearnerCore::RunUpdate() {
-  const absl::Time start = absl::Now();
-  {
-    absl::MutexLock lock(&mu_);
-    update_targets_s_ = 0;
-  }
-  absl::Status status = RunUpdateRounds();
-  absl::MutexLock lock(&mu_);
-  if (status.ok()) {
-    last_update_s_ = absl::ToDoubleSeconds(absl::Now() - start);
-    last_update_targets_s_ = update_targets_s_;
-  }
-  return status;
-}
-
-absl::Status LearnerCore::RunUpdateRounds() {
-  const polo::TrainingConfig& training = options_.config.training();
-  const int rounds = training.gradient_steps();
-  const int n = training.minibatch_size();
-  double loss_sum = 0.0;
-  if (training.target_states() > 0) {
-    // Targets for M states once, with the weights at the update's start,
-    // then G steps on minibatches drawn from them.
-    absl::StatusOr<std::vector<uint64_t>> jobs =
-        QueueJobs(static_cast<int>(training.target_states()), TargetWorkersConnected(),
-                  trainer_->version());
-    if (!jobs.ok()) return jobs.status();
-    absl::StatusOr<TargetSet> set = AwaitTargets(*jobs);
-    if (!set.ok()) {
-      scheduler_->Clear();
-      return set.status();
-    }
-    if (absl::Status s = TrainOn(*set, rounds, &loss_sum); !s.ok()) return s;
-    if (absl::Status s = PublishWeights(AgentSteps()); !s.ok()) return s;
-  } else if (options_.config.mode() == polo::SYNCHRONOUS) {
-    for (int g = 0; g < rounds; ++g) {
-      // One round's n states, split across the connected target workers.
-      absl::StatusOr<std::vector<uint64_t>> jobs =
-          QueueJobs(n, TargetWorkersConnected(), trainer_->version());
-      if (!jobs.ok()) return jobs.status();
-      absl::StatusOr<TargetSet> set = AwaitTargets(*jobs);
-      if (!set.ok()) {
-        scheduler_->Clear();
-        return set.status();
-      }
-      if (absl::Status s = TrainOn(*set, 1, &loss_sum); !s.ok()) return s;
-      // The next round's targets use these weights (Algorithm 1).
-      if (absl::Status s = PublishWeights(AgentSteps()); !s.ok()) return s;
-    }
-  } else {
-    // All G rounds' jobs at once: the pool computes them in parallel.
-    const uint64_t version = trainer_->version();
-    std::vector<uint64_t> jobs;
-    for (int g = 0; g < rounds; ++g) {
-      absl::StatusOr<std::vector<uint64_t>> job = QueueJobs(n, 1, version);
-      if (!job.ok()) return job.status();
-      jobs.push_back(job->front());
-    }
-    for (uint64_t job : jobs) {
-      absl::StatusOr<TargetSet> set = AwaitTargets({job});
-      if (!set.ok()) {
-        scheduler_->Clear();
-        return set.status();
-      }
-      if (absl::Status s = TrainOn(*set, 1, &loss_sum); !s.ok()) return s;
-    }
-    if (absl::Status s = PublishWeights(AgentSteps()); !s.ok()) return s;
-  }
-  absl::MutexLock lock(&mu_);
-  value_loss_ = loss_sum / rounds;
-  return absl::OkStatus();
 }
 
 void LearnerCore::AppendMetrics() {
@@ -260,22 +115,25 @@ absl::StatusOr<std::string> LearnerCore::WriteCheckpointNow() {
   learner::ReplayBuffer::Snapshot replay;
   std::map<std::string, uint64_t> sequences;
   uint64_t requested;
+  // The update loop's counters are the training thread's, which is this
+  // thread or joined: they do not move during the cut.
+  const UpdateLoop::Stats updates = update_loop_->stats();
   {
     // One consistent cut: the buffer and the sequence marks together.
     absl::MutexLock lock(&mu_);
     requested = checkpoint_requested_;
     state.set_config(options_.config.SerializeAsString());
     state.set_agent_steps(agent_steps_);
-    state.set_updates(updates_);
-    state.set_gradient_steps(gradient_steps_);
+    state.set_updates(updates.updates);
+    state.set_gradient_steps(updates.gradient_steps);
     state.set_steps_since_update(schedule_->steps_since_update());
-    state.set_value_loss(value_loss_);
+    state.set_value_loss(updates.value_loss);
     state.set_duplicates_dropped(duplicates_);
     sequences = registry_.Sequences();
     state.mutable_actor_sequences()->insert(sequences.begin(), sequences.end());
     state.set_next_worker_number(registry_.next_worker_number());
     state.set_next_actor_index(registry_.next_actor_index());
-    state.set_replay_draws(replay_draws_);
+    state.set_replay_draws(updates.replay_draws);
     progress_->Save(state.mutable_progress());
     state.set_written_unix_ms(absl::ToUnixMillis(absl::Now()));
     // Pointers only: the entries are serialised below, outside the lock
@@ -287,10 +145,11 @@ absl::StatusOr<std::string> LearnerCore::WriteCheckpointNow() {
   absl::StatusOr<std::string> path = WriteCheckpoint(
       run_folder_->dir(), state, replay.ToProto(),
       [this](const std::string& p) -> absl::Status {
-        if (absl::Status s = trainer_->Save(p); !s.ok()) return s;
+        const learner::Trainer& trainer = update_loop_->trainer();
+        if (absl::Status s = trainer.Save(p); !s.ok()) return s;
         // The ensemble alone, beside the trainer's file, for
         // //experiments:mpc --value (paper Fig. 3 right).
-        absl::StatusOr<polo::EnsembleWeights> weights = trainer_->ExportWeights();
+        absl::StatusOr<polo::EnsembleWeights> weights = trainer.ExportWeights();
         if (!weights.ok()) return weights.status();
         return learner::SaveEnsembleWeights(
             *weights, (std::filesystem::path(p).parent_path() / "weights.pb").string());
