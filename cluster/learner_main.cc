@@ -20,6 +20,8 @@
 #include "absl/strings/str_format.h"
 #include "absl/time/clock.h"
 #include "cluster/local_workers.h"
+#include "rpc/security.h"
+#include "server/auth.h"
 #include "server/episode_record.h"
 #include "server/learner_core.h"
 #include "server/learner_flags.h"
@@ -29,7 +31,21 @@
 #include "util/stop_flag.h"
 
 ABSL_FLAG(std::string, listen, "localhost:50051",
-          "gRPC listen address; 0.0.0.0:50051 to accept remote workers");
+          "gRPC listen address; 0.0.0.0:50051 to accept remote workers (then TLS and tokens, "
+          "or --insecure)");
+ABSL_FLAG(std::string, tls_cert, "", "serve TLS with this certificate chain (PEM); with --tls_key");
+ABSL_FLAG(std::string, tls_key, "", "private key (PEM) of --tls_cert");
+ABSL_FLAG(std::string, tls_client_ca, "",
+          "mutual TLS: clients must present a certificate signed by this CA (PEM)");
+ABSL_FLAG(std::string, worker_token_file, "",
+          "file with the token workers must send (with --admin_token_file); never logged");
+ABSL_FLAG(std::string, admin_token_file, "",
+          "file with the token the CLI's admin calls (checkpoint, unregister) must send");
+ABSL_FLAG(bool, insecure, false,
+          "allow listening beyond loopback without TLS and tokens (a network you trust)");
+ABSL_FLAG(std::string, health_listen, "",
+          "also serve grpc.health.v1 alone, in plaintext and without tokens, on this "
+          "HOST:PORT (for orchestrators' probes)");
 ABSL_FLAG(std::string, run_dir, "",
           "run folder (config.json, metrics.jsonl, episodes.jsonl, checkpoints/); default "
           "/tmp/polo_runs/<task>-<time>");
@@ -64,14 +80,34 @@ std::string ProgressLine(const polo::Progress& p, int workers) {
 // How long a complete run keeps serving for actors still to learn of it.
 constexpr absl::Duration kCompletionDrain = absl::Seconds(10);
 
-// Actors seen within the connected window and not unregistered.
-int ConnectedActors(const LearnerCore& core) {
-  int n = 0;
-  const polo::ListWorkersResponse list = core.ListWorkers();
-  for (const polo::WorkerInfo& w : list.workers()) {
-    n += w.kind() == polo::ACTOR && w.connected();
+std::string UserPath(const std::string& path) {
+  return path.empty() ? path : polo::util::ResolveUserPath(path);
+}
+
+// TLS, tokens and the health port from the flags; refuses to serve beyond
+// loopback without TLS and tokens unless --insecure (secure by default).
+absl::StatusOr<polo::cluster::ServingOptions> ServingFromFlags(const std::string& listen) {
+  polo::rpc::ServerTls tls;
+  tls.cert_file = UserPath(absl::GetFlag(FLAGS_tls_cert));
+  tls.key_file = UserPath(absl::GetFlag(FLAGS_tls_key));
+  tls.client_ca_file = UserPath(absl::GetFlag(FLAGS_tls_client_ca));
+  absl::StatusOr<polo::server::Authorizer> authorizer = polo::server::Authorizer::FromFiles(
+      UserPath(absl::GetFlag(FLAGS_worker_token_file)),
+      UserPath(absl::GetFlag(FLAGS_admin_token_file)));
+  if (!authorizer.ok()) return authorizer.status();
+  if (absl::Status s = polo::rpc::CheckListenSecurity(listen, tls, authorizer->enabled(),
+                                                      absl::GetFlag(FLAGS_insecure));
+      !s.ok()) {
+    return s;
   }
-  return n;
+  absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> credentials =
+      polo::rpc::MakeServerCredentials(tls);
+  if (!credentials.ok()) return credentials.status();
+  polo::cluster::ServingOptions serving;
+  serving.credentials = *std::move(credentials);
+  serving.authorizer = *std::move(authorizer);
+  serving.health_listen = absl::GetFlag(FLAGS_health_listen);
+  return serving;
 }
 
 int Fail(const absl::Status& status) {
@@ -105,8 +141,10 @@ int main(int argc, char** argv) {
   }
   options.checkpoint_period = absl::Seconds(absl::GetFlag(FLAGS_checkpoint_every_s));
   options.listen_address = absl::GetFlag(FLAGS_listen);
+  absl::StatusOr<polo::cluster::ServingOptions> serving = ServingFromFlags(options.listen_address);
+  if (!serving.ok()) return Fail(serving.status());
   absl::StatusOr<std::unique_ptr<polo::cluster::LocalCluster>> cluster =
-      polo::cluster::LocalCluster::Start(options, *local_options);
+      polo::cluster::LocalCluster::Start(options, *local_options, *std::move(serving));
   if (!cluster.ok()) return Fail(polo::server::InFlagTerms(cluster.status()));
   LearnerCore* core = (*cluster)->core();
   std::fprintf(stderr, "learner: %s (%s), serving on %s, run folder %s%s\n",
@@ -126,10 +164,13 @@ int main(int argc, char** argv) {
     }
     if (absl::GetFlag(FLAGS_exit_when_complete) && core->WaitUntilComplete(absl::Now())) {
       // Serve on until every actor has been told the run is complete and
-      // unregistered (or kCompletionDrain passed): an actor that found the
-      // learner gone would retry until stopped.
+      // unregistered, those of a resumed checkpoint included (or
+      // kCompletionDrain passed): an actor that found the learner gone
+      // would retry until stopped.
       if (completed_at == absl::InfiniteFuture()) completed_at = absl::Now();
-      if (ConnectedActors(*core) == 0 || absl::Now() - completed_at >= kCompletionDrain) break;
+      if (core->ActorsToTellOfCompletion() == 0 || absl::Now() - completed_at >= kCompletionDrain) {
+        break;
+      }
     }
   }
   std::fprintf(stderr, "\nlearner: %s; stopping\n",

@@ -7,6 +7,8 @@
 #include "absl/flags/flag.h"
 #include "absl/strings/str_cat.h"
 #include "planner/thread_pool.h"
+#include "rpc/channel.h"
+#include "rpc/security.h"
 ABSL_FLAG(int, actors, 1, "in-process actor workers (0 = remote actors only)");
 // Every phase gets the whole machine: in SYNCHRONOUS mode acting and target
 // computation alternate. The actor parallelises over its rollouts; target
@@ -52,12 +54,15 @@ absl::Status LocalWorkers::Validate(const LocalWorkersOptions& o) {
 }
 
 LocalWorkers::LocalWorkers(grpc::Server* server, server::LearnerService* service,
-                           const LocalWorkersOptions& options)
+                           const LocalWorkersOptions& options, const std::string& token)
     : service_(service) {
   grpc::ChannelArguments args;
   args.SetMaxReceiveMessageSize(rpc::kMaxMessageBytes);
   args.SetMaxSendMessageSize(rpc::kMaxMessageBytes);
-  std::shared_ptr<grpc::Channel> local = server->InProcessChannel(args);
+  std::vector<std::unique_ptr<grpc::experimental::ClientInterceptorFactoryInterface>> interceptors;
+  if (!token.empty()) interceptors.push_back(rpc::BearerTokenInterceptors(token));
+  std::shared_ptr<grpc::Channel> local =
+      server->experimental().InProcessChannelWithInterceptors(args, std::move(interceptors));
   absl::MutexLock lock(&mu_);
   for (int i = 0; i < options.target_workers; ++i) {
     worker::TargetWorkerOptions o;
@@ -104,20 +109,29 @@ void LocalWorkers::Stop() {
 }
 
 absl::StatusOr<std::unique_ptr<LocalCluster>> LocalCluster::Start(
-    const server::LearnerOptions& learner, const LocalWorkersOptions& workers) {
+    const server::LearnerOptions& learner, const LocalWorkersOptions& workers,
+    ServingOptions serving) {
   if (absl::Status s = LocalWorkers::Validate(workers); !s.ok()) return s;
   std::unique_ptr<LocalCluster> cluster(new LocalCluster());
   absl::StatusOr<std::unique_ptr<server::LearnerCore>> core = server::LearnerCore::Create(learner);
   if (!core.ok()) return core.status();
   cluster->core_ = *std::move(core);
-  cluster->service_ = std::make_unique<server::LearnerService>(cluster->core_.get());
-  absl::StatusOr<std::unique_ptr<grpc::Server>> server =
-      server::BuildLearnerServer(learner.listen_address, cluster->service_.get(), &cluster->port_);
+  const std::string token = serving.authorizer.worker_token();
+  cluster->service_ = std::make_unique<server::LearnerService>(cluster->core_.get(),
+                                                               std::move(serving.authorizer));
+  absl::StatusOr<std::unique_ptr<grpc::Server>> server = server::BuildLearnerServer(
+      learner.listen_address, cluster->service_.get(), &cluster->port_, serving.credentials);
   if (!server.ok()) return server.status();
   cluster->server_ = *std::move(server);
+  if (!serving.health_listen.empty()) {
+    absl::StatusOr<std::unique_ptr<grpc::Server>> health =
+        server::BuildHealthServer(serving.health_listen, &cluster->health_port_);
+    if (!health.ok()) return health.status();
+    cluster->health_server_ = *std::move(health);
+  }
   cluster->core_->Start();
-  cluster->workers_ =
-      std::make_unique<LocalWorkers>(cluster->server_.get(), cluster->service_.get(), workers);
+  cluster->workers_ = std::make_unique<LocalWorkers>(cluster->server_.get(),
+                                                     cluster->service_.get(), workers, token);
   return cluster;
 }
 
@@ -132,6 +146,9 @@ absl::Status LocalCluster::Stop() {
   if (service_ != nullptr) service_->Shutdown();
   if (server_ != nullptr) {
     server_->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(2));
+  }
+  if (health_server_ != nullptr) {
+    health_server_->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(1));
   }
   return core_ != nullptr ? core_->Stop() : absl::OkStatus();
 }

@@ -51,9 +51,11 @@ class LocalWorkers {
   // >= 0 and both thread counts >= 1.
   static absl::Status Validate(const LocalWorkersOptions& options);
 
-  // Starts the workers on `server`'s in-process channel. `server` and
-  // `service` (the server's LearnerService) must outlive Stop().
-  LocalWorkers(grpc::Server* server, server::LearnerService* service, const LocalWorkersOptions& options);
+  // Starts the workers on `server`'s in-process channel, their calls
+  // carrying `token` if non-empty (the learner's worker token). `server`
+  // and `service` (the server's LearnerService) must outlive Stop().
+  LocalWorkers(grpc::Server* server, server::LearnerService* service,
+               const LocalWorkersOptions& options, const std::string& token = "");
   ~LocalWorkers();
   LocalWorkers(const LocalWorkers&) = delete;
   LocalWorkers& operator=(const LocalWorkers&) = delete;
@@ -70,21 +72,34 @@ class LocalWorkers {
   std::vector<std::thread> threads_ ABSL_GUARDED_BY(mu_);
 };
 
+// How the learner serves (README, "Running across machines securely").
+struct ServingOptions {
+  // The listening port's credentials (rpc/security.h); null: plaintext.
+  std::shared_ptr<grpc::ServerCredentials> credentials;
+  // Tokens and roles; default: none.
+  server::Authorizer authorizer;
+  // Non-empty: grpc.health.v1 alone, in plaintext, also on this address.
+  std::string health_listen;
+};
+
 // The learner (core, gRPC server with health and reflection) and its local
-// workers. Stop order: workers, server, core (whose Stop writes the final
+// workers. Stop order: workers, servers, core (whose Stop writes the final
 // checkpoint). Thread-safe: Stop may be called from any thread.
 class LocalCluster {
  public:
   // Creates the core from `learner` (errors of config fields in flag terms
-  // are the caller's to word), serves it on learner.listen_address, starts
-  // training and then the workers.
+  // are the caller's to word), serves it on learner.listen_address as
+  // `serving` says, starts training and then the workers.
   static absl::StatusOr<std::unique_ptr<LocalCluster>> Start(const server::LearnerOptions& learner,
-                                                             const LocalWorkersOptions& workers);
+                                                             const LocalWorkersOptions& workers,
+                                                             ServingOptions serving = {});
   ~LocalCluster();  // Stop().
 
   server::LearnerCore* core() const { return core_.get(); }
   // The port the server listens on (the chosen one for port 0).
   int port() const { return port_; }
+  // The health server's port (0 without --health_listen).
+  int health_port() const { return health_port_; }
 
   // Stops workers, server and core; returns the core's Stop status (the
   // final checkpoint's). Idempotent.
@@ -96,6 +111,8 @@ class LocalCluster {
   std::unique_ptr<server::LearnerCore> core_;
   std::unique_ptr<server::LearnerService> service_;
   std::unique_ptr<grpc::Server> server_;
+  std::unique_ptr<grpc::Server> health_server_;  // Null without health_listen.
+  int health_port_ = 0;
   std::unique_ptr<LocalWorkers> workers_;
   int port_ = 0;
   absl::Mutex mu_;

@@ -25,8 +25,12 @@ inline constexpr int kMaxStatesPerMessage = 4096;
 // fit with room.
 inline constexpr int kMaxMessageBytes = 64 << 20;
 
-// A channel to "host:port" with kMaxMessageBytes both ways and reconnection
-// after 0.1-2 s (a restarted learner is found quickly).
+// Channel arguments for the learner: kMaxMessageBytes both ways and
+// reconnection after 0.1-2 s (a restarted learner is found quickly).
+grpc::ChannelArguments LearnerChannelArguments();
+
+// A plaintext channel to "host:port" with LearnerChannelArguments (TLS:
+// rpc/security.h MakeSecureLearnerChannel).
 std::shared_ptr<grpc::Channel> MakeLearnerChannel(const std::string& address);
 
 // A client context with a deadline `timeout` from now.

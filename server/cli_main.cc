@@ -21,6 +21,7 @@
 #include "absl/time/clock.h"
 #include "proto/polo.grpc.pb.h"
 #include "rpc/channel.h"
+#include "rpc/client_flags.h"
 #include "rpc/json.h"
 #include "server/episode_record.h"
 
@@ -133,7 +134,13 @@ int main(int argc, char** argv) {
     return 2;
   }
   const std::string address = absl::GetFlag(FLAGS_learner);
-  auto stub = polo::Learner::NewStub(polo::rpc::MakeLearnerChannel(address));
+  absl::StatusOr<std::shared_ptr<grpc::Channel>> channel =
+      polo::rpc::LearnerChannelFromFlags(address);
+  if (!channel.ok()) {
+    std::fprintf(stderr, "cli: %s\n", std::string(channel.status().message()).c_str());
+    return 2;
+  }
+  auto stub = polo::Learner::NewStub(*channel);
   const absl::Duration timeout = absl::Seconds(absl::GetFlag(FLAGS_timeout_s));
   const bool json = absl::GetFlag(FLAGS_json);
   while (true) {

@@ -108,6 +108,7 @@ absl::Status LearnerCore::Initialise() {
     restored.replay_draws = st.replay_draws();
     duplicates_ = st.duplicates_dropped();
     registry_.Restore({st.actor_sequences().begin(), st.actor_sequences().end()},
+                      {st.worker_key_digests().begin(), st.worker_key_digests().end()},
                       st.next_worker_number(), st.next_actor_index());
     progress_->Restore(st.progress());
     last_checkpoint_ = checkpoint->path;
@@ -186,25 +187,31 @@ absl::StatusOr<polo::RegisterResponse> LearnerCore::Register(const polo::Registe
     return absl::InvalidArgumentError("worker_id: longer than 128 characters");
   }
   absl::MutexLock lock(&mu_);
-  absl::StatusOr<WorkerRecord*> worker =
-      registry_.Register(request.kind(), request.worker_id(), request.description().substr(0, 256),
-                         request.threads(), absl::Now());
-  if (!worker.ok()) return worker.status();
+  absl::StatusOr<WorkerRegistry::Registration> registration = registry_.Register(
+      request.kind(), request.worker_id(), request.worker_key(),
+      request.description().substr(0, 256), request.threads(), absl::Now());
+  if (!registration.ok()) return registration.status();
+  const WorkerRecord* worker = registration->worker;
   polo::RegisterResponse response;
-  response.set_worker_id((*worker)->id);
+  response.set_worker_id(worker->id);
+  response.set_worker_key(registration->key);
   *response.mutable_config() = options_.config;
-  response.set_next_sequence((*worker)->next_sequence);
+  response.set_next_sequence(worker->next_sequence);
   SharedWeights latest = broadcaster_.Latest();
   response.set_weights_version(latest ? latest->version() : 0);
   response.set_learner_instance(instance_);
-  response.set_actor_seed(learner::ActorSeed(options_.config.seed(), (*worker)->actor_index));
+  response.set_actor_seed(learner::ActorSeed(options_.config.seed(), worker->actor_index));
   return response;
 }
 
-absl::Status LearnerCore::Unregister(const polo::UnregisterRequest& request) {
+absl::Status LearnerCore::Unregister(const polo::UnregisterRequest& request, bool any_worker) {
   {
     absl::MutexLock lock(&mu_);
-    if (absl::Status s = registry_.Unregister(request.worker_id(), absl::Now()); !s.ok()) return s;
+    if (absl::Status s = registry_.Unregister(request.worker_id(), request.worker_key(),
+                                              any_worker, absl::Now());
+        !s.ok()) {
+      return s;
+    }
   }
   scheduler_->ReleaseWorker(request.worker_id());
   return absl::OkStatus();
@@ -263,7 +270,7 @@ absl::StatusOr<polo::ExperienceAck> LearnerCore::SubmitExperience(
       PlanarPositions(*task_, batch);
   const absl::Time now = absl::Now();
   absl::ReleasableMutexLock lock(&mu_);
-  absl::StatusOr<WorkerRecord*> found = registry_.Touch(batch.worker_id(), now);
+  absl::StatusOr<WorkerRecord*> found = registry_.Touch(batch.worker_id(), batch.worker_key(), now);
   if (!found.ok()) return found.status();
   WorkerRecord* worker = *found;
   if (worker->kind != polo::ACTOR) {
@@ -338,7 +345,9 @@ absl::StatusOr<polo::ActingState> LearnerCore::WaitForActing(
   const absl::Duration wait =
       std::clamp(absl::Milliseconds(request.wait_ms()), absl::ZeroDuration(), absl::Seconds(10));
   absl::MutexLock lock(&mu_);
-  if (absl::StatusOr<WorkerRecord*> w = registry_.Touch(request.worker_id(), absl::Now()); !w.ok()) {
+  if (absl::StatusOr<WorkerRecord*> w =
+          registry_.Touch(request.worker_id(), request.worker_key(), absl::Now());
+      !w.ok()) {
     return w.status();
   }
   auto ready = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) { return stopping_ || !schedule_->paused(); };
@@ -365,7 +374,8 @@ absl::StatusOr<polo::TargetJob> LearnerCore::LeaseTargetJob(
     const polo::LeaseTargetJobRequest& request) {
   {
     absl::MutexLock lock(&mu_);
-    absl::StatusOr<WorkerRecord*> w = registry_.Touch(request.worker_id(), absl::Now());
+    absl::StatusOr<WorkerRecord*> w =
+        registry_.Touch(request.worker_id(), request.worker_key(), absl::Now());
     if (!w.ok()) return w.status();
     if ((*w)->kind != polo::TARGET_WORKER) {
       return absl::FailedPreconditionError(
@@ -391,8 +401,11 @@ absl::StatusOr<polo::SubmitTargetsResponse> LearnerCore::SubmitTargets(
   const absl::Time now = absl::Now();
   {
     absl::MutexLock lock(&mu_);
-    if (absl::StatusOr<WorkerRecord*> w = registry_.Touch(result.worker_id(), now); !w.ok()) {
-      return w.status();
+    absl::StatusOr<WorkerRecord*> w = registry_.Touch(result.worker_id(), result.worker_key(), now);
+    if (!w.ok()) return w.status();
+    if ((*w)->kind != polo::TARGET_WORKER) {
+      return absl::FailedPreconditionError(
+          absl::StrCat("worker_id: \"", result.worker_id(), "\" is not a target worker"));
     }
   }
   absl::StatusOr<bool> accepted = scheduler_->Complete(result.worker_id(), result.job_id(),
@@ -403,7 +416,7 @@ absl::StatusOr<polo::SubmitTargetsResponse> LearnerCore::SubmitTargets(
   if (*accepted) {
     const uint64_t states = result.targets_size() / options_.config.ensemble().ensemble_size();
     absl::MutexLock lock(&mu_);
-    absl::StatusOr<WorkerRecord*> w = registry_.Touch(result.worker_id(), now);
+    absl::StatusOr<WorkerRecord*> w = registry_.Touch(result.worker_id(), result.worker_key(), now);
     if (w.ok()) WorkerRegistry::AddItems(*w, states, now);
     progress_->AddTargets(states, now);
   } else {
@@ -455,6 +468,17 @@ polo::Progress LearnerCore::GetProgress() const {
   p.set_uptime_s(absl::ToDoubleSeconds(now - started_));
   p.set_weights_published_unix_us(updates.published_unix_us);
   return p;
+}
+
+int LearnerCore::ActorsToTellOfCompletion() const {
+  const absl::Time now = absl::Now();
+  absl::MutexLock lock(&mu_);
+  int n = static_cast<int>(registry_.restored_actors_not_back());
+  for (const WorkerRecord& w : registry_.List()) {
+    n += w.kind == polo::ACTOR && !w.unregistered &&
+         now - w.last_seen < WorkerRegistry::kConnectedWindow;
+  }
+  return n;
 }
 
 polo::ListWorkersResponse LearnerCore::ListWorkers() const {

@@ -93,7 +93,10 @@ class LearnerCore {
   // --- RPCs (see proto/polo.proto for the contracts) ---
   absl::StatusOr<polo::RegisterResponse> Register(const polo::RegisterRequest& request)
       ABSL_LOCKS_EXCLUDED(mu_);
-  absl::Status Unregister(const polo::UnregisterRequest& request) ABSL_LOCKS_EXCLUDED(mu_);
+  // `any_worker`: the caller may unregister a worker without its key (it
+  // holds the admin token).
+  absl::Status Unregister(const polo::UnregisterRequest& request, bool any_worker = false)
+      ABSL_LOCKS_EXCLUDED(mu_);
   absl::StatusOr<polo::ExperienceAck> SubmitExperience(const polo::ExperienceBatch& batch)
       ABSL_LOCKS_EXCLUDED(mu_);
   absl::StatusOr<polo::ActingState> WaitForActing(const polo::WaitForActingRequest& request)
@@ -106,6 +109,11 @@ class LearnerCore {
   polo::RunStatus GetStatus() const ABSL_LOCKS_EXCLUDED(mu_);
   polo::Progress GetProgress() const ABSL_LOCKS_EXCLUDED(mu_);
   polo::ListWorkersResponse ListWorkers() const ABSL_LOCKS_EXCLUDED(mu_);
+  // Actors that may not know yet that the run is complete: those connected
+  // and not unregistered, and those restored from the checkpoint that have
+  // not registered again (a restarted learner's actors reconnect within
+  // their backoff). The learner binary serves on until this is 0.
+  int ActorsToTellOfCompletion() const ABSL_LOCKS_EXCLUDED(mu_);
   // Asks the training thread for a checkpoint (between update rounds) and
   // waits until `deadline` for it. FailedPrecondition without a run folder.
   absl::StatusOr<polo::CheckpointResponse> Checkpoint(absl::Time deadline)

@@ -133,6 +133,8 @@ absl::StatusOr<std::string> LearnerCore::WriteCheckpointNow() {
     state.mutable_actor_sequences()->insert(sequences.begin(), sequences.end());
     state.set_next_worker_number(registry_.next_worker_number());
     state.set_next_actor_index(registry_.next_actor_index());
+    const std::map<std::string, std::string> digests = registry_.KeyDigests();
+    state.mutable_worker_key_digests()->insert(digests.begin(), digests.end());
     state.set_replay_draws(updates.replay_draws);
     progress_->Save(state.mutable_progress());
     state.set_written_unix_ms(absl::ToUnixMillis(absl::Now()));

@@ -10,30 +10,43 @@
 
 namespace polo::server {
 
-grpc::Status LearnerService::Register(grpc::ServerContext*, const polo::RegisterRequest* request,
+grpc::Status LearnerService::Admit(const grpc::ServerContext* context, absl::string_view method,
+                                   Role* role) const {
+  absl::StatusOr<Role> r = authorizer_.Authorize(*context, method);
+  if (!r.ok()) return rpc::ToGrpcStatus(r.status());
+  if (role != nullptr) *role = *r;
+  return grpc::Status::OK;
+}
+
+grpc::Status LearnerService::Register(grpc::ServerContext* context, const polo::RegisterRequest* request,
                                       polo::RegisterResponse* response) {
+  if (grpc::Status s = Admit(context, "Register"); !s.ok()) return s;
   absl::StatusOr<polo::RegisterResponse> r = core_->Register(*request);
   if (r.ok()) *response = *std::move(r);
   return rpc::ToGrpcStatus(r.status());
 }
 
-grpc::Status LearnerService::Unregister(grpc::ServerContext*,
+grpc::Status LearnerService::Unregister(grpc::ServerContext* context,
                                         const polo::UnregisterRequest* request,
                                         polo::UnregisterResponse*) {
-  return rpc::ToGrpcStatus(core_->Unregister(*request));
+  Role role;
+  if (grpc::Status s = Admit(context, "Unregister", &role); !s.ok()) return s;
+  return rpc::ToGrpcStatus(core_->Unregister(*request, /*any_worker=*/role == Role::kAdmin));
 }
 
-grpc::Status LearnerService::SubmitExperience(grpc::ServerContext*,
+grpc::Status LearnerService::SubmitExperience(grpc::ServerContext* context,
                                               const polo::ExperienceBatch* batch,
                                               polo::ExperienceAck* ack) {
+  if (grpc::Status s = Admit(context, "SubmitExperience"); !s.ok()) return s;
   absl::StatusOr<polo::ExperienceAck> r = core_->SubmitExperience(*batch);
   if (r.ok()) *ack = *std::move(r);
   return rpc::ToGrpcStatus(r.status());
 }
 
-grpc::Status LearnerService::WaitForActing(grpc::ServerContext*,
+grpc::Status LearnerService::WaitForActing(grpc::ServerContext* context,
                                            const polo::WaitForActingRequest* request,
                                            polo::ActingState* state) {
+  if (grpc::Status s = Admit(context, "WaitForActing"); !s.ok()) return s;
   absl::StatusOr<polo::ActingState> r = core_->WaitForActing(*request);
   if (r.ok()) *state = *std::move(r);
   return rpc::ToGrpcStatus(r.status());
@@ -42,6 +55,7 @@ grpc::Status LearnerService::WaitForActing(grpc::ServerContext*,
 grpc::Status LearnerService::SubscribeWeights(grpc::ServerContext* context,
                                               const polo::SubscribeWeightsRequest* request,
                                               grpc::ServerWriter<polo::EnsembleWeights>* writer) {
+  if (grpc::Status s = Admit(context, "SubscribeWeights"); !s.ok()) return s;
   bool have_any = request->has_version();
   uint64_t have = request->version();
   const WeightsBroadcaster& weights = core_->weights();
@@ -64,48 +78,55 @@ grpc::Status LearnerService::SubscribeWeights(grpc::ServerContext* context,
   return grpc::Status::OK;
 }
 
-grpc::Status LearnerService::GetWeights(grpc::ServerContext*, const polo::GetWeightsRequest* request,
+grpc::Status LearnerService::GetWeights(grpc::ServerContext* context, const polo::GetWeightsRequest* request,
                                         polo::EnsembleWeights* weights) {
+  if (grpc::Status s = Admit(context, "GetWeights"); !s.ok()) return s;
   absl::StatusOr<SharedWeights> r = core_->GetWeights(*request);
   if (r.ok()) *weights = **r;
   return rpc::ToGrpcStatus(r.status());
 }
 
-grpc::Status LearnerService::LeaseTargetJob(grpc::ServerContext*,
+grpc::Status LearnerService::LeaseTargetJob(grpc::ServerContext* context,
                                             const polo::LeaseTargetJobRequest* request,
                                             polo::TargetJob* job) {
+  if (grpc::Status s = Admit(context, "LeaseTargetJob"); !s.ok()) return s;
   absl::StatusOr<polo::TargetJob> r = core_->LeaseTargetJob(*request);
   if (r.ok()) *job = *std::move(r);
   return rpc::ToGrpcStatus(r.status());
 }
 
-grpc::Status LearnerService::SubmitTargets(grpc::ServerContext*, const polo::TargetResult* result,
+grpc::Status LearnerService::SubmitTargets(grpc::ServerContext* context, const polo::TargetResult* result,
                                            polo::SubmitTargetsResponse* response) {
+  if (grpc::Status s = Admit(context, "SubmitTargets"); !s.ok()) return s;
   absl::StatusOr<polo::SubmitTargetsResponse> r = core_->SubmitTargets(*result);
   if (r.ok()) *response = *std::move(r);
   return rpc::ToGrpcStatus(r.status());
 }
 
-grpc::Status LearnerService::GetStatus(grpc::ServerContext*, const polo::StatusRequest*,
+grpc::Status LearnerService::GetStatus(grpc::ServerContext* context, const polo::StatusRequest*,
                                        polo::RunStatus* status) {
+  if (grpc::Status s = Admit(context, "GetStatus"); !s.ok()) return s;
   *status = core_->GetStatus();
   return grpc::Status::OK;
 }
 
-grpc::Status LearnerService::GetProgress(grpc::ServerContext*, const polo::ProgressRequest*,
+grpc::Status LearnerService::GetProgress(grpc::ServerContext* context, const polo::ProgressRequest*,
                                          polo::Progress* progress) {
+  if (grpc::Status s = Admit(context, "GetProgress"); !s.ok()) return s;
   *progress = core_->GetProgress();
   return grpc::Status::OK;
 }
 
-grpc::Status LearnerService::ListWorkers(grpc::ServerContext*, const polo::ListWorkersRequest*,
+grpc::Status LearnerService::ListWorkers(grpc::ServerContext* context, const polo::ListWorkersRequest*,
                                          polo::ListWorkersResponse* response) {
+  if (grpc::Status s = Admit(context, "ListWorkers"); !s.ok()) return s;
   *response = core_->ListWorkers();
   return grpc::Status::OK;
 }
 
 grpc::Status LearnerService::Checkpoint(grpc::ServerContext* context, const polo::CheckpointRequest*,
                                         polo::CheckpointResponse* response) {
+  if (grpc::Status s = Admit(context, "Checkpoint"); !s.ok()) return s;
   absl::Time deadline = absl::Now() + absl::Minutes(2);
   if (context->deadline() != std::chrono::system_clock::time_point::max()) {
     deadline = std::min(deadline, absl::FromChrono(context->deadline()));
@@ -115,19 +136,37 @@ grpc::Status LearnerService::Checkpoint(grpc::ServerContext* context, const polo
   return rpc::ToGrpcStatus(r.status());
 }
 
-absl::StatusOr<std::unique_ptr<grpc::Server>> BuildLearnerServer(const std::string& address,
-                                                                 LearnerService* service,
-                                                                 int* port) {
+absl::StatusOr<std::unique_ptr<grpc::Server>> BuildLearnerServer(
+    const std::string& address, LearnerService* service, int* port,
+    std::shared_ptr<grpc::ServerCredentials> credentials) {
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;
-  builder.AddListeningPort(address, grpc::InsecureServerCredentials(), port);
+  builder.AddListeningPort(
+      address, credentials != nullptr ? credentials : grpc::InsecureServerCredentials(), port);
   builder.SetMaxReceiveMessageSize(rpc::kMaxMessageBytes);
   builder.SetMaxSendMessageSize(rpc::kMaxMessageBytes);
   builder.RegisterService(service);
   std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
   if (server == nullptr || *port == 0) {
     return absl::UnavailableError(absl::StrCat("listen address: cannot listen on ", address));
+  }
+  server->GetHealthCheckService()->SetServingStatus(true);
+  return server;
+}
+
+}  // namespace polo::server
+
+namespace polo::server {
+
+absl::StatusOr<std::unique_ptr<grpc::Server>> BuildHealthServer(const std::string& address,
+                                                                int* port) {
+  grpc::EnableDefaultHealthCheckService(true);
+  grpc::ServerBuilder builder;
+  builder.AddListeningPort(address, grpc::InsecureServerCredentials(), port);
+  std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
+  if (server == nullptr || *port == 0) {
+    return absl::UnavailableError(absl::StrCat("--health_listen: cannot listen on ", address));
   }
   server->GetHealthCheckService()->SetServingStatus(true);
   return server;

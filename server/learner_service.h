@@ -4,8 +4,13 @@
 // server thread per subscriber and sends the newest version whenever one
 // newer than the last sent exists (slow readers skip versions).
 //
-// Also builds the server: BuildLearnerServer turns on the health service
-// (SERVING while the core runs) and reflection.
+// Every handler first asks the Authorizer (auth.h) whether the caller may
+// call it.
+//
+// Also builds the servers: BuildLearnerServer turns on the health service
+// (SERVING while the core runs) and reflection, with TLS when given
+// credentials; BuildHealthServer serves grpc.health.v1 alone, in
+// plaintext, for orchestrators' probes.
 //
 // Thread-safe (handlers run on gRPC's threads).
 #ifndef POLO_SERVER_LEARNER_SERVICE_H_
@@ -16,9 +21,12 @@
 #include <atomic>
 #include <memory>
 #include <string>
+#include <utility>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "proto/polo.grpc.pb.h"
+#include "server/auth.h"
 #include "server/learner_core.h"
 
 namespace polo::server {
@@ -26,7 +34,8 @@ namespace polo::server {
 class LearnerService final : public polo::Learner::Service {
  public:
   // `core` must outlive the service.
-  explicit LearnerService(LearnerCore* core) : core_(core) {}
+  explicit LearnerService(LearnerCore* core, Authorizer authorizer = Authorizer())
+      : core_(core), authorizer_(std::move(authorizer)) {}
 
   // Ends every SubscribeWeights stream within ~100 ms (call before
   // grpc::Server::Shutdown, which waits for handlers).
@@ -59,16 +68,29 @@ class LearnerService final : public polo::Learner::Service {
                           polo::CheckpointResponse* response) override;
 
  private:
+  // OK if the caller may call `method`; its role in *role if given.
+  grpc::Status Admit(const grpc::ServerContext* context, absl::string_view method,
+                     Role* role = nullptr) const;
+
   LearnerCore* core_;
+  const Authorizer authorizer_;
   std::atomic<bool> shutting_down_{false};
 };
 
 // Builds and starts a server for `service` on `address` ("host:port"; port
-// 0 picks one) with health (SERVING) and reflection. Returns the server and
-// writes the bound port. Unavailable naming the address if it cannot bind.
-absl::StatusOr<std::unique_ptr<grpc::Server>> BuildLearnerServer(const std::string& address,
-                                                                 LearnerService* service,
-                                                                 int* port);
+// 0 picks one) with health (SERVING) and reflection, secured by
+// `credentials` (rpc/security.h MakeServerCredentials; null: plaintext).
+// Returns the server and writes the bound port. Unavailable naming the
+// address if it cannot bind.
+absl::StatusOr<std::unique_ptr<grpc::Server>> BuildLearnerServer(
+    const std::string& address, LearnerService* service, int* port,
+    std::shared_ptr<grpc::ServerCredentials> credentials = nullptr);
+
+// A plaintext server on `address` with only grpc.health.v1 (SERVING), for
+// probes that carry no credentials (learner --health_listen). Writes the
+// bound port. Unavailable naming the address if it cannot bind.
+absl::StatusOr<std::unique_ptr<grpc::Server>> BuildHealthServer(const std::string& address,
+                                                                int* port);
 
 }  // namespace polo::server
 

@@ -122,6 +122,7 @@ double IngestStates(const std::string& address, int num_metrics) {
       polo::RegisterResponse me = Register(stub.get(), polo::ACTOR);
       polo::ExperienceBatch batch;
       batch.set_worker_id(me.worker_id());
+      batch.set_worker_key(me.worker_key());
       for (int i = 0; i < batch_size; ++i) {
         polo::VisitedState* s = batch.add_states();
         for (int j = 0; j < me.config().physics_state_size(); ++j) s->add_physics_state(0.01 * j + a);
@@ -187,6 +188,7 @@ FanOut MeasureFanOut(const std::string& address, int num_metrics) {
   polo::RegisterResponse actor = Register(stub.get(), polo::ACTOR);
   polo::ExperienceBatch batch;
   batch.set_worker_id(actor.worker_id());
+  batch.set_worker_key(actor.worker_key());
   for (int i = 0; i < 8; ++i) {
     polo::VisitedState* s = batch.add_states();
     for (int j = 0; j < actor.config().physics_state_size(); ++j) s->add_physics_state(0.01 * j);
@@ -201,6 +203,7 @@ FanOut MeasureFanOut(const std::string& address, int num_metrics) {
     batch.set_first_sequence(ack.next_sequence());
     polo::LeaseTargetJobRequest lease;
     lease.set_worker_id(target.worker_id());
+    lease.set_worker_key(target.worker_key());
     lease.set_wait_ms(5000);
     polo::TargetJob job;
     if (!stub->LeaseTargetJob(ContextWithTimeout(absl::Seconds(10)).get(), lease, &job).ok() ||
@@ -210,6 +213,7 @@ FanOut MeasureFanOut(const std::string& address, int num_metrics) {
     }
     polo::TargetResult result;
     result.set_worker_id(target.worker_id());
+    result.set_worker_key(target.worker_key());
     result.set_job_id(job.job_id());
     result.set_weights_version(job.weights_version());
     for (int i = 0; i < job.state_ids_size() * k; ++i) result.add_targets(0.1 * i);

@@ -16,6 +16,7 @@
 #include "absl/time/clock.h"
 #include "proto/polo.grpc.pb.h"
 #include "rpc/channel.h"
+#include "rpc/client_flags.h"
 
 ABSL_FLAG(std::string, learner, "localhost:50051", "the learner's HOST:PORT");
 ABSL_FLAG(double, seconds, 30, "how long to probe");
@@ -23,7 +24,13 @@ ABSL_FLAG(int, interval_ms, 5, "pause between calls");
 
 int main(int argc, char** argv) {
   absl::ParseCommandLine(argc, argv);
-  auto stub = polo::Learner::NewStub(polo::rpc::MakeLearnerChannel(absl::GetFlag(FLAGS_learner)));
+  absl::StatusOr<std::shared_ptr<grpc::Channel>> channel =
+      polo::rpc::LearnerChannelFromFlags(absl::GetFlag(FLAGS_learner));
+  if (!channel.ok()) {
+    std::fprintf(stderr, "progress_probe: %s\n", std::string(channel.status().message()).c_str());
+    return 2;
+  }
+  auto stub = polo::Learner::NewStub(*channel);
   std::vector<double> ms;
   int errors = 0;
   const absl::Time end = absl::Now() + absl::Seconds(absl::GetFlag(FLAGS_seconds));

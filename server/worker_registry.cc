@@ -1,25 +1,59 @@
 #include "server/worker_registry.h"
 
 #include "absl/strings/str_cat.h"
+#include "util/secrets.h"
 
 namespace polo::server {
 
-absl::StatusOr<WorkerRecord*> WorkerRegistry::Register(polo::WorkerKind kind,
-                                                       const std::string& requested_id,
-                                                       const std::string& description,
-                                                       int threads, absl::Time now) {
+namespace {
+
+// `key` is the key whose digest is `digest`.
+absl::Status CheckKey(const std::string& id, const std::string& digest, const std::string& key) {
+  if (key.empty()) {
+    return absl::PermissionDeniedError(absl::StrCat(
+        "worker_key: missing for worker \"", id, "\" (send RegisterResponse.worker_key)"));
+  }
+  if (!util::ConstantTimeEquals(util::Sha256(key), digest)) {
+    return absl::PermissionDeniedError(absl::StrCat(
+        "worker_key: does not match worker \"", id,
+        "\"; a worker id belongs to the client that registered it"));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::StatusOr<WorkerRegistry::Registration> WorkerRegistry::Register(
+    polo::WorkerKind kind, const std::string& requested_id, const std::string& key,
+    const std::string& description, int threads, absl::Time now) {
   if (kind != polo::ACTOR && kind != polo::TARGET_WORKER) {
     return absl::FailedPreconditionError(
         absl::StrCat("kind: is ", polo::WorkerKind_Name(kind), ", expected ACTOR or TARGET_WORKER"));
+  }
+  if (!key.empty() && (key.size() < kMinKeySize || key.size() > kMaxKeySize)) {
+    return absl::InvalidArgumentError(absl::StrCat("worker_key: has ", key.size(),
+                                                   " characters, expected ", kMinKeySize, " to ",
+                                                   kMaxKeySize));
   }
   std::string id = requested_id;
   if (id.empty()) {
     do {
       id = absl::StrCat(kind == polo::ACTOR ? "actor-" : "target-", next_worker_number_++);
-    } while (workers_.count(id) > 0 || known_sequences_.count(id) > 0);
+    } while (workers_.count(id) > 0 || known_sequences_.count(id) > 0 ||
+             known_key_digests_.count(id) > 0);
   }
   auto it = workers_.find(id);
-  if (it == workers_.end()) {
+  if (it != workers_.end()) {
+    if (it->second.kind != kind) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "kind: worker \"", id, "\" is registered as ", polo::WorkerKind_Name(it->second.kind)));
+    }
+    if (absl::Status s = CheckKey(id, it->second.key_digest, key); !s.ok()) return s;
+  } else {
+    auto known_key = known_key_digests_.find(id);
+    if (known_key != known_key_digests_.end()) {
+      if (absl::Status s = CheckKey(id, known_key->second, key); !s.ok()) return s;
+    }
     WorkerRecord record;
     record.id = id;
     record.kind = kind;
@@ -30,34 +64,45 @@ absl::StatusOr<WorkerRecord*> WorkerRegistry::Register(polo::WorkerKind kind,
       record.next_sequence = record.durable_sequence = known->second;
       known_sequences_.erase(known);
     }
+    if (known_key != known_key_digests_.end()) known_key_digests_.erase(known_key);
     it = workers_.emplace(id, std::move(record)).first;
-  } else if (it->second.kind != kind) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "kind: worker \"", id, "\" is registered as ", polo::WorkerKind_Name(it->second.kind)));
   }
+  Registration registration;
+  registration.key = key.empty() ? util::RandomHexToken() : key;
   WorkerRecord& record = it->second;
+  record.key_digest = util::Sha256(registration.key);
   record.description = description;
   record.threads = threads;
   record.last_seen = now;
   record.unregistered = false;
-  return &record;
+  registration.worker = &record;
+  return registration;
 }
 
-absl::StatusOr<WorkerRecord*> WorkerRegistry::Touch(const std::string& id, absl::Time now) {
+absl::StatusOr<WorkerRecord*> WorkerRegistry::Touch(const std::string& id, const std::string& key,
+                                                    absl::Time now) {
   auto it = workers_.find(id);
   if (it == workers_.end()) {
     return absl::NotFoundError(absl::StrCat("worker_id: unknown worker \"", id,
                                             "\" (call Register first)"));
   }
+  if (absl::Status s = CheckKey(id, it->second.key_digest, key); !s.ok()) return s;
   it->second.last_seen = now;
   it->second.unregistered = false;
   return &it->second;
 }
 
-absl::Status WorkerRegistry::Unregister(const std::string& id, absl::Time now) {
-  absl::StatusOr<WorkerRecord*> worker = Touch(id, now);
-  if (!worker.ok()) return worker.status();
-  (*worker)->unregistered = true;
+absl::Status WorkerRegistry::Unregister(const std::string& id, const std::string& key,
+                                        bool any_worker, absl::Time now) {
+  auto it = workers_.find(id);
+  if (it == workers_.end()) {
+    return absl::NotFoundError(absl::StrCat("worker_id: unknown worker \"", id, "\""));
+  }
+  if (!any_worker) {
+    if (absl::Status s = CheckKey(id, it->second.key_digest, key); !s.ok()) return s;
+  }
+  it->second.last_seen = now;
+  it->second.unregistered = true;
   return absl::OkStatus();
 }
 
@@ -100,9 +145,17 @@ void WorkerRegistry::MarkDurable(const std::map<std::string, uint64_t>& sequence
   }
 }
 
+std::map<std::string, std::string> WorkerRegistry::KeyDigests() const {
+  std::map<std::string, std::string> out = known_key_digests_;
+  for (const auto& [id, record] : workers_) out[id] = record.key_digest;
+  return out;
+}
+
 void WorkerRegistry::Restore(const std::map<std::string, uint64_t>& sequences,
+                             const std::map<std::string, std::string>& key_digests,
                              uint64_t next_worker_number, uint64_t next_actor_index) {
   known_sequences_ = sequences;
+  known_key_digests_ = key_digests;
   next_worker_number_ = next_worker_number;
   // A checkpoint from before actor indices were saved says 0: start past
   // every actor it knows.

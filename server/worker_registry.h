@@ -10,6 +10,13 @@
 // durable_sequence <= next_sequence is the same mark as of the last
 // checkpoint written.
 //
+// Ownership: a worker id belongs to the client that registered it. The
+// registry hands that client a secret worker_key (or takes one the client
+// chose) and keeps only its SHA-256; every later call under the id must
+// carry the key (PERMISSION_DENIED "worker_key: ..." otherwise), so that
+// no other client can submit, lease or unregister under it. The digests
+// are checkpointed: a restarted learner knows its workers' keys.
+//
 // Thread-compatible: the owner (LearnerCore) guards it with its own mutex,
 // because sequence updates must be atomic with the replay-buffer insertions.
 #ifndef POLO_SERVER_WORKER_REGISTRY_H_
@@ -43,6 +50,7 @@ struct WorkerRecord {
   // Actors only: 0, 1, ... in order of first registration, never reused
   // (learner/seed_schedule.h ActorSeed).
   uint64_t actor_index = 0;
+  std::string key_digest;  // SHA-256 of its worker_key.
   // (time, items) samples at most one per second, for the rate.
   std::deque<std::pair<absl::Time, uint64_t>> samples;
 };
@@ -52,20 +60,36 @@ class WorkerRegistry {
   // A worker seen within this long counts as connected.
   static constexpr absl::Duration kConnectedWindow = absl::Seconds(10);
 
+  // Keys a client may choose: this many characters at least and at most.
+  static constexpr size_t kMinKeySize = 32;
+  static constexpr size_t kMaxKeySize = 128;
+
+  struct Registration {
+    WorkerRecord* worker;
+    std::string key;  // The worker_key to hand back.
+  };
   // Registers a new worker (empty `requested_id`: a fresh id such as
   // "actor-3") or re-registers a known or previously known one, keeping its
-  // sequence numbers. FailedPrecondition "kind: ..." for an unspecified
-  // kind, or for an id already registered with the other kind.
-  absl::StatusOr<WorkerRecord*> Register(polo::WorkerKind kind, const std::string& requested_id,
-                                         const std::string& description, int threads,
-                                         absl::Time now);
+  // sequence numbers. `key` (RegisterRequest.worker_key) must be the id's
+  // key if the id has one (PermissionDenied "worker_key: ..."); for a new
+  // id it is adopted if given (InvalidArgument unless kMinKeySize to
+  // kMaxKeySize characters), else a random one is made.
+  // FailedPrecondition "kind: ..." for an unspecified kind, or for an id
+  // already registered with the other kind.
+  absl::StatusOr<Registration> Register(polo::WorkerKind kind, const std::string& requested_id,
+                                        const std::string& key, const std::string& description,
+                                        int threads, absl::Time now);
 
-  // The worker, marked seen at `now`. NotFound "worker_id: unknown worker
-  // \"x\"" if it never registered with this learner instance.
-  absl::StatusOr<WorkerRecord*> Touch(const std::string& id, absl::Time now);
+  // The worker, marked seen at `now`, if `key` is its key. NotFound
+  // "worker_id: unknown worker \"x\"" if it never registered with this
+  // learner instance; PermissionDenied "worker_key: ..." for another key.
+  absl::StatusOr<WorkerRecord*> Touch(const std::string& id, const std::string& key,
+                                      absl::Time now);
 
-  // Marks a worker gone (it stays listed as disconnected).
-  absl::Status Unregister(const std::string& id, absl::Time now);
+  // Marks a worker gone (it stays listed as disconnected). `key` as for
+  // Touch, unless `any_worker` (the caller holds the admin token).
+  absl::Status Unregister(const std::string& id, const std::string& key, bool any_worker,
+                          absl::Time now);
 
   // Adds accepted items to the worker's count and rate samples.
   static void AddItems(WorkerRecord* worker, uint64_t n, absl::Time now);
@@ -81,15 +105,22 @@ class WorkerRegistry {
   void MarkDurable(const std::map<std::string, uint64_t>& sequences);
   // Restores actors (as not yet re-registered) and their sequences from a
   // checkpoint, with durable = next.
-  void Restore(const std::map<std::string, uint64_t>& sequences, uint64_t next_worker_number,
-               uint64_t next_actor_index);
+  // Worker id -> SHA-256 of its key, for checkpoints (restored ones too).
+  std::map<std::string, std::string> KeyDigests() const;
+  void Restore(const std::map<std::string, uint64_t>& sequences,
+               const std::map<std::string, std::string>& key_digests,
+               uint64_t next_worker_number, uint64_t next_actor_index);
   uint64_t next_worker_number() const { return next_worker_number_; }
+  // Actors restored from a checkpoint that have not registered again.
+  size_t restored_actors_not_back() const { return known_sequences_.size(); }
   uint64_t next_actor_index() const { return next_actor_index_; }
 
  private:
   std::map<std::string, WorkerRecord> workers_;
   // Restored from a checkpoint, not yet re-registered: id -> next_sequence.
   std::map<std::string, uint64_t> known_sequences_;
+  // Restored from a checkpoint, not yet re-registered: id -> key digest.
+  std::map<std::string, std::string> known_key_digests_;
   uint64_t next_worker_number_ = 0;
   uint64_t next_actor_index_ = 0;
 };

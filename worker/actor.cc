@@ -30,7 +30,7 @@ uint64_t Actor::unaccepted() const {
 
 absl::Status Actor::Connect() {
   const polo::RegisterRequest request = MakeRegisterRequest(
-      polo::ACTOR, worker_id_, options_.description, options_.threads, config_.task());
+      polo::ACTOR, worker_id_, worker_key_, options_.description, options_.threads, config_.task());
   absl::StatusOr<polo::RegisterResponse> response =
       RegisterWithRetry(stub_.get(), request, *stop_);
   if (!response.ok()) return response.status();
@@ -120,6 +120,7 @@ absl::Status Actor::Flush() {
   while (!stop_->is_set()) {
     polo::ExperienceBatch batch;
     batch.set_worker_id(worker_id_);
+    batch.set_worker_key(worker_key_);
     bool first = true;
     for (const Held& h : held_) {
       if (h.sequence < acked_) continue;
@@ -166,6 +167,7 @@ absl::Status Actor::WaitWhilePaused() {
   while (paused_ && !stop_->is_set() && !complete_) {
     polo::WaitForActingRequest request;
     request.set_worker_id(worker_id_);
+    request.set_worker_key(worker_key_);
     request.set_wait_ms(2000);
     polo::ActingState state;
     const grpc::Status status =
@@ -235,6 +237,7 @@ absl::Status Actor::Run() {
   if (!stop_->is_set()) (void)Flush();
   polo::UnregisterRequest bye;
   bye.set_worker_id(worker_id_);
+  bye.set_worker_key(worker_key_);
   polo::UnregisterResponse unused;
   (void)stub_->Unregister(rpc::ContextWithTimeout(absl::Seconds(2)).get(), bye, &unused);
   return absl::OkStatus();

@@ -31,6 +31,7 @@
 #include "planner/agent.h"
 #include "planner/thread_pool.h"
 #include "proto/polo.grpc.pb.h"
+#include "util/secrets.h"
 #include "worker/learner_client.h"
 
 namespace polo::worker {
@@ -94,6 +95,8 @@ class Actor {
   util::StopFlag own_stop_;
   util::StopFlag* stop_;  // options.stop or &own_stop_.
   std::string worker_id_;
+  // Proves worker_id_ is ours (MakeRegisterRequest).
+  const std::string worker_key_ = util::RandomHexToken();
   polo::RunConfig config_;
   uint64_t actor_seed_ = 0;
   std::unique_ptr<models::Task> task_;

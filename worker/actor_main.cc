@@ -7,6 +7,7 @@
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
 #include "planner/thread_pool.h"
+#include "rpc/client_flags.h"
 #include "util/signal_watcher.h"
 #include "worker/actor.h"
 #include "worker/learner_client.h"
@@ -32,8 +33,13 @@ int main(int argc, char** argv) {
   options.max_steps = absl::GetFlag(FLAGS_max_steps);
   options.description = polo::worker::DescribeThisProcess();
   options.stop = &stop;
-  polo::worker::Actor actor(polo::rpc::MakeLearnerChannel(absl::GetFlag(FLAGS_learner)),
-                            options);
+  absl::StatusOr<std::shared_ptr<grpc::Channel>> channel =
+      polo::rpc::LearnerChannelFromFlags(absl::GetFlag(FLAGS_learner));
+  if (!channel.ok()) {
+    std::fprintf(stderr, "actor: %s\n", std::string(channel.status().message()).c_str());
+    return 2;
+  }
+  polo::worker::Actor actor(*channel, options);
   const absl::Status status = actor.Run();
   std::fprintf(stderr, "actor %s: %llu steps, %llu unaccepted, %s\n", actor.worker_id().c_str(),
                static_cast<unsigned long long>(actor.steps()),

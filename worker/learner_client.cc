@@ -29,11 +29,13 @@ absl::StatusOr<polo::RegisterResponse> RegisterWithRetry(polo::Learner::Stub* st
 }
 
 polo::RegisterRequest MakeRegisterRequest(polo::WorkerKind kind, const std::string& worker_id,
+                                          const std::string& worker_key,
                                           const std::string& description, int threads,
                                           const std::string& expected_task) {
   polo::RegisterRequest request;
   request.set_kind(kind);
   request.set_worker_id(worker_id);
+  request.set_worker_key(worker_key);
   request.set_description(description);
   request.set_threads(threads);
   if (!expected_task.empty()) request.set_expected_task(expected_task);

@@ -31,9 +31,13 @@ namespace polo::worker {
 // succeeds or `stop` is set (Cancelled). Other errors (e.g. a task
 // mismatch) are returned at once.
 // The RegisterRequest every worker sends: its kind, the id it had (empty on
-// the first registration), a description, its thread count and, after the
-// first registration, the task it expects the learner to still run.
+// the first registration), its worker_key (each worker makes its own once,
+// util/secrets.h RandomHexToken, and sends it with every call: the id stays
+// its own across learner restarts), a description, its thread count and,
+// after the first registration, the task it expects the learner to still
+// run.
 polo::RegisterRequest MakeRegisterRequest(polo::WorkerKind kind, const std::string& worker_id,
+                                          const std::string& worker_key,
                                           const std::string& description, int threads,
                                           const std::string& expected_task);
 

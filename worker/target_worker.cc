@@ -23,7 +23,7 @@ TargetWorker::~TargetWorker() = default;
 
 absl::Status TargetWorker::Connect() {
   const polo::RegisterRequest request = MakeRegisterRequest(
-      polo::TARGET_WORKER, worker_id_, options_.description, options_.threads, config_.task());
+      polo::TARGET_WORKER, worker_id_, worker_key_, options_.description, options_.threads, config_.task());
   absl::StatusOr<polo::RegisterResponse> response =
       RegisterWithRetry(stub_.get(), request, *stop_);
   if (!response.ok()) return response.status();
@@ -83,6 +83,7 @@ absl::Status TargetWorker::Serve(const polo::TargetJob& job) {
   }
   polo::TargetResult result;
   result.set_worker_id(worker_id_);
+  result.set_worker_key(worker_key_);
   result.set_job_id(job.job_id());
   result.set_weights_version(job.weights_version());
   result.mutable_targets()->Add(targets.begin(), targets.end());
@@ -101,6 +102,7 @@ absl::Status TargetWorker::Run() {
     if (options_.max_jobs > 0 && jobs_done_ >= options_.max_jobs) break;
     polo::LeaseTargetJobRequest request;
     request.set_worker_id(worker_id_);
+    request.set_worker_key(worker_key_);
     request.set_wait_ms(1000);
     polo::TargetJob job;
     const grpc::Status status =
@@ -123,6 +125,7 @@ absl::Status TargetWorker::Run() {
   }
   polo::UnregisterRequest bye;
   bye.set_worker_id(worker_id_);
+  bye.set_worker_key(worker_key_);
   polo::UnregisterResponse unused;
   (void)stub_->Unregister(rpc::ContextWithTimeout(absl::Seconds(2)).get(), bye, &unused);
   return absl::OkStatus();

@@ -26,6 +26,7 @@
 #include "models/task.h"
 #include "planner/thread_pool.h"
 #include "proto/polo.grpc.pb.h"
+#include "util/secrets.h"
 #include "worker/learner_client.h"
 
 namespace polo::worker {
@@ -65,6 +66,8 @@ class TargetWorker {
   util::StopFlag own_stop_;
   util::StopFlag* stop_;  // options.stop or &own_stop_.
   std::string worker_id_;
+  // Proves worker_id_ is ours (MakeRegisterRequest).
+  const std::string worker_key_ = util::RandomHexToken();
   polo::RunConfig config_;
   std::unique_ptr<models::Task> task_;
   std::unique_ptr<planner::ThreadPool> pool_;

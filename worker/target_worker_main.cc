@@ -7,6 +7,7 @@
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
 #include "planner/thread_pool.h"
+#include "rpc/client_flags.h"
 #include "util/signal_watcher.h"
 #include "worker/learner_client.h"
 #include "worker/target_worker.h"
@@ -33,8 +34,13 @@ int main(int argc, char** argv) {
   options.max_jobs = absl::GetFlag(FLAGS_max_jobs);
   options.description = polo::worker::DescribeThisProcess();
   options.stop = &stop;
-  polo::worker::TargetWorker worker(
-      polo::rpc::MakeLearnerChannel(absl::GetFlag(FLAGS_learner)), options);
+  absl::StatusOr<std::shared_ptr<grpc::Channel>> channel =
+      polo::rpc::LearnerChannelFromFlags(absl::GetFlag(FLAGS_learner));
+  if (!channel.ok()) {
+    std::fprintf(stderr, "target worker: %s\n", std::string(channel.status().message()).c_str());
+    return 2;
+  }
+  polo::worker::TargetWorker worker(*channel, options);
   const absl::Status status = worker.Run();
   std::fprintf(stderr, "target worker %s: %llu jobs, %s\n", worker.worker_id().c_str(),
                static_cast<unsigned long long>(worker.jobs_done()), status.ToString().c_str());

@@ -287,6 +287,7 @@ TEST_F(MultiProcessTest, HostileRequestsGetErrorsAndTheLearnerKeepsServing) {
   // An oversized message (> 64 MiB).
   polo::ExperienceBatch huge;
   huge.set_worker_id(actor.worker_id());
+  huge.set_worker_key(actor.worker_key());
   polo::VisitedState* state = huge.add_states();
   for (int i = 0; i < (65 << 20) / 8; ++i) state->add_physics_state(1.0);
   polo::ExperienceAck ack;
@@ -295,6 +296,7 @@ TEST_F(MultiProcessTest, HostileRequestsGetErrorsAndTheLearnerKeepsServing) {
   // NaN features, an unknown task, an unknown worker, a foreign job.
   polo::ExperienceBatch nan_batch;
   nan_batch.set_worker_id(actor.worker_id());
+  nan_batch.set_worker_key(actor.worker_key());
   polo::VisitedState* s = nan_batch.add_states();
   for (int i = 0; i < actor.config().physics_state_size(); ++i) s->add_physics_state(0);
   for (int i = 0; i < actor.config().num_features(); ++i) s->add_features(NAN);
@@ -307,10 +309,16 @@ TEST_F(MultiProcessTest, HostileRequestsGetErrorsAndTheLearnerKeepsServing) {
             grpc::StatusCode::FAILED_PRECONDITION);
   polo::TargetResult forged;
   forged.set_worker_id(actor.worker_id());
+  forged.set_worker_key(actor.worker_key());
   forged.set_job_id(~0ull);
   polo::SubmitTargetsResponse submitted;
+  // An actor's id cannot submit targets; a stranger cannot use the id.
+  status = call(&polo::Learner::Stub::SubmitTargets, forged, &submitted);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_EQ(status.error_message().rfind("worker_id:", 0), 0u) << status.error_message();
+  forged.set_worker_key("not-the-key-of-this-worker-but-long-enough");
   EXPECT_EQ(call(&polo::Learner::Stub::SubmitTargets, forged, &submitted).error_code(),
-            grpc::StatusCode::INVALID_ARGUMENT);
+            grpc::StatusCode::PERMISSION_DENIED);
 
   // Still serving, nothing added.
   auto health = grpc::health::v1::Health::NewStub(channel);

@@ -104,7 +104,7 @@ TEST_F(LearnerServiceTest, ResentStatesAreDeduplicatedBySequenceNumber) {
   EXPECT_EQ(progress.duplicates_dropped(), 15u);
 
   // Re-registering with the same id keeps the sequence.
-  polo::RegisterResponse again = RegisterWorker(polo::ACTOR, actor.worker_id());
+  polo::RegisterResponse again = RegisterWorker(polo::ACTOR, actor.worker_id(), actor.worker_key());
   EXPECT_EQ(again.worker_id(), actor.worker_id());
   EXPECT_EQ(again.next_sequence(), 15u);
 
@@ -131,6 +131,7 @@ TEST_F(LearnerServiceTest, BadInputIsRejectedNamingTheFieldAndChangesNothing) {
   auto batch_of = [&](polo::VisitedState state) {
     polo::ExperienceBatch batch;
     batch.set_worker_id(actor.worker_id());
+    batch.set_worker_key(actor.worker_key());
     batch.set_first_sequence(2);
     *batch.add_states() = State(config, 2);
     *batch.add_states() = std::move(state);
@@ -153,6 +154,7 @@ TEST_F(LearnerServiceTest, BadInputIsRejectedNamingTheFieldAndChangesNothing) {
   expect_rejected(unknown, StatusCode::NOT_FOUND, "worker_id:");
   polo::ExperienceBatch huge;
   huge.set_worker_id(actor.worker_id());
+  huge.set_worker_key(actor.worker_key());
   for (int i = 0; i <= rpc::kMaxStatesPerMessage; ++i) huge.add_states();
   expect_rejected(huge, StatusCode::INVALID_ARGUMENT, "states:");
 
@@ -189,6 +191,7 @@ TEST_F(LearnerServiceTest, SynchronousModePausesActingUntilTheUpdateIsPublished)
   // Without target workers the update cannot finish: still paused.
   polo::WaitForActingRequest wait;
   wait.set_worker_id(actor.worker_id());
+  wait.set_worker_key(actor.worker_key());
   wait.set_wait_ms(200);
   polo::ActingState acting;
   ASSERT_TRUE(stub_->WaitForActing(Context().get(), wait, &acting).ok());
@@ -223,6 +226,7 @@ TEST_F(LearnerServiceTest, TargetStatesAreComputedOnceAndSplitAcrossConnectedTar
   // A state whose plan has the wrong length is refused, naming the field.
   polo::ExperienceBatch bad;
   bad.set_worker_id(actor.worker_id());
+  bad.set_worker_key(actor.worker_key());
   *bad.add_states() = State(actor.config(), 0);
   bad.mutable_states(0)->mutable_plan()->RemoveLast();
   polo::ExperienceAck ack;
@@ -238,6 +242,7 @@ TEST_F(LearnerServiceTest, TargetStatesAreComputedOnceAndSplitAcrossConnectedTar
   for (const polo::RegisterResponse* worker : {&first, &second}) {
     polo::LeaseTargetJobRequest lease;
     lease.set_worker_id(worker->worker_id());
+    lease.set_worker_key(worker->worker_key());
     lease.set_wait_ms(5000);
     polo::TargetJob job;
     ASSERT_TRUE(stub_->LeaseTargetJob(Context().get(), lease, &job).ok());
@@ -248,6 +253,7 @@ TEST_F(LearnerServiceTest, TargetStatesAreComputedOnceAndSplitAcrossConnectedTar
   }
   polo::LeaseTargetJobRequest none;
   none.set_worker_id(first.worker_id());
+  none.set_worker_key(first.worker_key());
   none.set_wait_ms(100);
   polo::TargetJob empty;
   ASSERT_TRUE(stub_->LeaseTargetJob(Context().get(), none, &empty).ok());
@@ -255,6 +261,7 @@ TEST_F(LearnerServiceTest, TargetStatesAreComputedOnceAndSplitAcrossConnectedTar
   for (size_t j = 0; j < jobs.size(); ++j) {
     polo::TargetResult result;
     result.set_worker_id(j == 0 ? first.worker_id() : second.worker_id());
+    result.set_worker_key(j == 0 ? first.worker_key() : second.worker_key());
     result.set_job_id(jobs[j].job_id());
     result.set_weights_version(jobs[j].weights_version());
     for (int i = 0; i < 3 * 2; ++i) result.add_targets(0.25);
@@ -264,6 +271,7 @@ TEST_F(LearnerServiceTest, TargetStatesAreComputedOnceAndSplitAcrossConnectedTar
   }
   polo::WaitForActingRequest wait;
   wait.set_worker_id(actor.worker_id());
+  wait.set_worker_key(actor.worker_key());
   wait.set_wait_ms(10000);
   polo::ActingState acting;
   ASSERT_TRUE(stub_->WaitForActing(Context(absl::Seconds(15)).get(), wait, &acting).ok());
@@ -313,6 +321,7 @@ TEST_F(LearnerServiceTest, AVanishedWorkersJobIsReassignedAndItsLateResultDroppe
 
   polo::LeaseTargetJobRequest lease;
   lease.set_worker_id(vanishing.worker_id());
+  lease.set_worker_key(vanishing.worker_key());
   lease.set_wait_ms(5000);
   polo::TargetJob job;
   ASSERT_TRUE(stub_->LeaseTargetJob(Context().get(), lease, &job).ok());
@@ -324,6 +333,7 @@ TEST_F(LearnerServiceTest, AVanishedWorkersJobIsReassignedAndItsLateResultDroppe
   // Wrong sizes and versions are errors naming the field; the lease stands.
   polo::TargetResult bad;
   bad.set_worker_id(vanishing.worker_id());
+  bad.set_worker_key(vanishing.worker_key());
   bad.set_job_id(job.job_id());
   bad.set_weights_version(job.weights_version());
   bad.add_targets(1.0);
@@ -341,6 +351,7 @@ TEST_F(LearnerServiceTest, AVanishedWorkersJobIsReassignedAndItsLateResultDroppe
     FakeTargetWorker rescuer(channel_);
     polo::WaitForActingRequest wait;
     wait.set_worker_id(actor.worker_id());
+    wait.set_worker_key(actor.worker_key());
     wait.set_wait_ms(10000);
     polo::ActingState acting;
     ASSERT_TRUE(stub_->WaitForActing(Context(absl::Seconds(15)).get(), wait, &acting).ok());
@@ -349,6 +360,7 @@ TEST_F(LearnerServiceTest, AVanishedWorkersJobIsReassignedAndItsLateResultDroppe
   // The late result arrives: dropped, not counted.
   polo::TargetResult late;
   late.set_worker_id(vanishing.worker_id());
+  late.set_worker_key(vanishing.worker_key());
   late.set_job_id(job.job_id());
   late.set_weights_version(job.weights_version());
   for (int i = 0; i < 4 * 2; ++i) late.add_targets(9.0);
@@ -408,6 +420,7 @@ TEST_F(LearnerServiceTest, ACheckpointIsResumedWithCountersSequencesAndBuffer) {
     EXPECT_EQ(ack.durable_sequence(), 0u);
     polo::WaitForActingRequest wait;
     wait.set_worker_id(actor.worker_id());
+    wait.set_worker_key(actor.worker_key());
     wait.set_wait_ms(10000);
     polo::ActingState acting;
     ASSERT_TRUE(stub_->WaitForActing(Context(absl::Seconds(15)).get(), wait, &acting).ok());
@@ -439,7 +452,7 @@ TEST_F(LearnerServiceTest, ACheckpointIsResumedWithCountersSequencesAndBuffer) {
   std::filesystem::rename(run_dir + ".saved", run_dir);
 
   StartLearner(SmallConfig(polo::ASYNCHRONOUS), run_dir, /*resume=*/true);
-  polo::RegisterResponse again = RegisterWorker(polo::ACTOR, actor.worker_id());
+  polo::RegisterResponse again = RegisterWorker(polo::ACTOR, actor.worker_id(), actor.worker_key());
   // The run keeps its own config (SYNCHRONOUS, seed 7) and counters.
   EXPECT_EQ(again.config().mode(), polo::SYNCHRONOUS);
   EXPECT_EQ(again.config().seed(), 7u);
@@ -468,7 +481,7 @@ TEST_F(LearnerServiceTest, AnUpdateAbandonedOnStopIsRunAfterResume) {
   StopLearner();  // No target worker: the update is abandoned; final checkpoint.
 
   StartLearner(SmallConfig(polo::SYNCHRONOUS), run_dir, /*resume=*/true);
-  polo::RegisterResponse again = RegisterWorker(polo::ACTOR, actor.worker_id());
+  polo::RegisterResponse again = RegisterWorker(polo::ACTOR, actor.worker_id(), actor.worker_key());
   EXPECT_EQ(again.next_sequence(), 4u);
   ASSERT_TRUE(Send(again, 4, 1, &ack).ok());
   EXPECT_EQ(ack.accepted(), 0u);
@@ -476,6 +489,7 @@ TEST_F(LearnerServiceTest, AnUpdateAbandonedOnStopIsRunAfterResume) {
   FakeTargetWorker worker(channel_);
   polo::WaitForActingRequest wait;
   wait.set_worker_id(again.worker_id());
+  wait.set_worker_key(again.worker_key());
   wait.set_wait_ms(10000);
   polo::ActingState acting;
   ASSERT_TRUE(stub_->WaitForActing(Context(absl::Seconds(15)).get(), wait, &acting).ok());
@@ -490,6 +504,7 @@ TEST_F(LearnerServiceTest, AnEpisodeEndAppendsALineToEpisodesJsonlAndShowsInProg
   polo::RegisterResponse actor = RegisterWorker(polo::ACTOR);
   polo::ExperienceBatch batch;
   batch.set_worker_id(actor.worker_id());
+  batch.set_worker_key(actor.worker_key());
   for (int i = 0; i < 3; ++i) *batch.add_states() = State(actor.config(), i, /*episode_end=*/i == 2);
   polo::ExperienceAck ack;
   ASSERT_TRUE(stub_->SubmitExperience(Context().get(), batch, &ack).ok());
@@ -572,6 +587,7 @@ TEST_F(LearnerServiceTest, AResumedRunContinuesTheReplayDrawsAndActorIndices) {
   polo::RegisterResponse target = RegisterWorker(polo::TARGET_WORKER);
   polo::LeaseTargetJobRequest lease;
   lease.set_worker_id(target.worker_id());
+  lease.set_worker_key(target.worker_key());
   lease.set_wait_ms(5000);
   polo::TargetJob job;
   ASSERT_TRUE(stub_->LeaseTargetJob(Context().get(), lease, &job).ok());
@@ -620,6 +636,7 @@ TEST_F(LearnerServiceTest, WorkersAreListedWithTheirContributions) {
   }
   polo::UnregisterRequest bye;
   bye.set_worker_id(actor.worker_id());
+  bye.set_worker_key(actor.worker_key());
   polo::UnregisterResponse unused;
   ASSERT_TRUE(stub_->Unregister(Context().get(), bye, &unused).ok());
   ASSERT_TRUE(stub_->ListWorkers(Context().get(), polo::ListWorkersRequest(), &workers).ok());

@@ -31,16 +31,15 @@ void LearnerServiceTest::StartLearner(const polo::RunConfig& config, const std::
   ASSERT_TRUE(core.ok()) << core.status();
   core_ = *std::move(core);
   core_->Start();
-  service_ = std::make_unique<server::LearnerService>(core_.get());
-  absl::StatusOr<std::unique_ptr<grpc::Server>> server =
-      server::BuildLearnerServer(absl::StrCat("127.0.0.1:", port), service_.get(), &port_);
+  service_ = std::make_unique<server::LearnerService>(core_.get(), authorizer_);
+  absl::StatusOr<std::unique_ptr<grpc::Server>> server = server::BuildLearnerServer(
+      absl::StrCat("127.0.0.1:", port), service_.get(), &port_, server_credentials_);
   ASSERT_TRUE(server.ok()) << server.status();
   server_ = *std::move(server);
-  grpc::ChannelArguments args;
-  args.SetMaxReceiveMessageSize(rpc::kMaxMessageBytes);
-  args.SetMaxSendMessageSize(rpc::kMaxMessageBytes);
-  channel_ = grpc::CreateCustomChannel("127.0.0.1:" + std::to_string(port_),
-                                       grpc::InsecureChannelCredentials(), args);
+  absl::StatusOr<std::shared_ptr<grpc::Channel>> channel =
+      rpc::MakeSecureLearnerChannel(absl::StrCat("127.0.0.1:", port_), client_security_);
+  ASSERT_TRUE(channel.ok()) << channel.status();
+  channel_ = *std::move(channel);
   stub_ = polo::Learner::NewStub(channel_);
 }
 
@@ -62,10 +61,12 @@ std::unique_ptr<grpc::ClientContext> LearnerServiceTest::Context(absl::Duration 
 }
 
 polo::RegisterResponse LearnerServiceTest::RegisterWorker(polo::WorkerKind kind,
-                                                          const std::string& id) {
+                                                          const std::string& id,
+                                                          const std::string& key) {
   polo::RegisterRequest request;
   request.set_kind(kind);
   request.set_worker_id(id);
+  request.set_worker_key(key);
   request.set_description("test");
   polo::RegisterResponse response;
   grpc::Status status = stub_->Register(Context().get(), request, &response);
@@ -98,6 +99,7 @@ grpc::Status LearnerServiceTest::Send(const polo::RegisterResponse& worker, uint
                                       polo::ExperienceAck* ack) {
   polo::ExperienceBatch batch;
   batch.set_worker_id(worker.worker_id());
+  batch.set_worker_key(worker.worker_key());
   batch.set_first_sequence(first);
   for (int i = 0; i < n; ++i) {
     *batch.add_states() = State(worker.config(), static_cast<int>(first) + i);
@@ -120,6 +122,7 @@ FakeTargetWorker::FakeTargetWorker(std::shared_ptr<grpc::Channel> channel, absl:
   grpc::Status status = stub_->Register(&context, request, &response);
   EXPECT_TRUE(status.ok()) << status.error_message();
   id_ = response.worker_id();
+  key_ = response.worker_key();
   ensemble_size_ = response.config().ensemble().ensemble_size();
   thread_ = std::thread([this] { Loop(); });
 }
@@ -133,6 +136,7 @@ void FakeTargetWorker::Loop() {
   while (!stop_) {
     polo::LeaseTargetJobRequest request;
     request.set_worker_id(id_);
+    request.set_worker_key(key_);
     request.set_wait_ms(100);
     polo::TargetJob job;
     grpc::ClientContext context;
@@ -144,6 +148,7 @@ void FakeTargetWorker::Loop() {
     absl::SleepFor(delay_);
     polo::TargetResult result;
     result.set_worker_id(id_);
+    result.set_worker_key(key_);
     result.set_job_id(job.job_id());
     result.set_weights_version(job.weights_version());
     for (int i = 0; i < job.state_ids_size() * ensemble_size_; ++i) result.add_targets(0.5);

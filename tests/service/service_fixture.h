@@ -14,6 +14,8 @@
 #include <thread>
 
 #include "proto/polo.grpc.pb.h"
+#include "rpc/security.h"
+#include "server/auth.h"
 #include "server/learner_core.h"
 #include "server/learner_service.h"
 
@@ -37,7 +39,9 @@ class LearnerServiceTest : public ::testing::Test {
   // A client context with a deadline.
   std::unique_ptr<grpc::ClientContext> Context(absl::Duration timeout = absl::Seconds(10));
 
-  polo::RegisterResponse RegisterWorker(polo::WorkerKind kind, const std::string& id = "");
+  // `key`: the id's worker_key when re-registering a known id.
+  polo::RegisterResponse RegisterWorker(polo::WorkerKind kind, const std::string& id = "",
+                                        const std::string& key = "");
   // A valid visited state for the registered config (values from `seed`),
   // with a plan when the config warm-starts targets.
   polo::VisitedState State(const polo::RunConfig& config, int seed, bool episode_end = false);
@@ -45,6 +49,12 @@ class LearnerServiceTest : public ::testing::Test {
   grpc::Status Send(const polo::RegisterResponse& worker, uint64_t first, int n,
                     polo::ExperienceAck* ack);
   polo::Progress Progress();
+
+  // How StartLearner serves and how its client (channel_, stub_) connects;
+  // set before StartLearner. Defaults: plaintext, no tokens.
+  std::shared_ptr<grpc::ServerCredentials> server_credentials_;
+  server::Authorizer authorizer_;
+  rpc::ClientSecurity client_security_;
 
   std::unique_ptr<server::LearnerCore> core_;
   std::unique_ptr<server::LearnerService> service_;
@@ -67,6 +77,7 @@ class FakeTargetWorker {
   std::unique_ptr<polo::Learner::Stub> stub_;
   absl::Duration delay_;
   std::string id_;
+  std::string key_;
   int ensemble_size_ = 0;
   std::atomic<bool> stop_{false};
   std::atomic<int> jobs_done_{0};

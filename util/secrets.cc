@@ -1,0 +1,70 @@
+#include "util/secrets.h"
+
+#include <openssl/crypto.h>
+#include <openssl/rand.h>
+#include <openssl/sha.h>
+
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+#include <vector>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/escaping.h"
+#include "absl/strings/str_cat.h"
+
+namespace polo::util {
+
+std::string RandomHexToken(int bytes) {
+  std::vector<unsigned char> raw(static_cast<size_t>(bytes));
+  // RAND_bytes fails only if the OS has no entropy source at all; a
+  // predictable secret is worse than stopping.
+  if (RAND_bytes(raw.data(), bytes) != 1) std::abort();
+  return absl::BytesToHexString(
+      absl::string_view(reinterpret_cast<const char*>(raw.data()), raw.size()));
+}
+
+std::string Sha256(absl::string_view text) {
+  unsigned char digest[SHA256_DIGEST_LENGTH];
+  SHA256(reinterpret_cast<const unsigned char*>(text.data()), text.size(), digest);
+  return std::string(reinterpret_cast<const char*>(digest), sizeof(digest));
+}
+
+bool ConstantTimeEquals(absl::string_view a, absl::string_view b) {
+  // Compare digests: equal lengths whatever the inputs, so CRYPTO_memcmp's
+  // time does not depend on where they differ, nor on a's length.
+  const std::string da = Sha256(a);
+  const std::string db = Sha256(b);
+  return CRYPTO_memcmp(da.data(), db.data(), da.size()) == 0;
+}
+
+absl::StatusOr<std::string> ReadTokenFile(absl::string_view flag, const std::string& path) {
+  std::ifstream in(path);
+  if (!in) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--", flag, ": cannot read \"", path, "\": ", std::strerror(errno)));
+  }
+  std::stringstream text;
+  text << in.rdbuf();
+  const std::string token(absl::StripAsciiWhitespace(text.str()));
+  if (token.empty()) {
+    return absl::InvalidArgumentError(absl::StrCat("--", flag, ": \"", path, "\" is empty"));
+  }
+  if (token.size() < 16) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--", flag, ": the token in \"", path, "\" has ", token.size(),
+                     " characters, expected at least 16 (deploy/make_certs.sh writes 64)"));
+  }
+  for (char c : token) {
+    if (absl::ascii_isspace(static_cast<unsigned char>(c)) || !absl::ascii_isprint(c)) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "--", flag, ": \"", path, "\" holds more than one token (expected one line of "
+          "printable characters without spaces)"));
+    }
+  }
+  return token;
+}
+
+}  // namespace polo::util
