@@ -14,7 +14,10 @@ grpc::ChannelArguments LearnerChannelArguments() {
   // Reconnect quickly after a learner restart.
   args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 2000);
   args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, 100);
-  args.SetInt(GRPC_ARG_MIN_RECONNECT_BACKOFF_MS, 100);
+  // gRPC also takes this as the time one connection attempt may last
+  // (TCP and TLS handshakes): at 100 ms a TLS handshake to a learner that
+  // came up after the worker timed out again and again (measured), so 10 s.
+  args.SetInt(GRPC_ARG_MIN_RECONNECT_BACKOFF_MS, 10000);
   return args;
 }
 

@@ -140,7 +140,10 @@ absl::StatusOr<std::unique_ptr<grpc::Server>> BuildLearnerServer(
     const std::string& address, LearnerService* service, int* port,
     std::shared_ptr<grpc::ServerCredentials> credentials) {
   grpc::EnableDefaultHealthCheckService(true);
-  grpc::reflection::InitProtoReflectionServerBuilderPlugin();
+  // Reflection answers without a token, so it is off when tokens are on.
+  // (gRPC registers the plugin for the whole process: a process that built
+  // a server without tokens before keeps it; the learner builds one.)
+  if (!service->tokens()) grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;
   builder.AddListeningPort(
       address, credentials != nullptr ? credentials : grpc::InsecureServerCredentials(), port);

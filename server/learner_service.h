@@ -37,6 +37,9 @@ class LearnerService final : public polo::Learner::Service {
   explicit LearnerService(LearnerCore* core, Authorizer authorizer = Authorizer())
       : core_(core), authorizer_(std::move(authorizer)) {}
 
+  // True if calls need tokens.
+  bool tokens() const { return authorizer_.enabled(); }
+
   // Ends every SubscribeWeights stream within ~100 ms (call before
   // grpc::Server::Shutdown, which waits for handlers).
   void Shutdown() { shutting_down_ = true; }
@@ -78,7 +81,8 @@ class LearnerService final : public polo::Learner::Service {
 };
 
 // Builds and starts a server for `service` on `address` ("host:port"; port
-// 0 picks one) with health (SERVING) and reflection, secured by
+// 0 picks one) with health (SERVING) and, unless the service needs tokens,
+// reflection, secured by
 // `credentials` (rpc/security.h MakeServerCredentials; null: plaintext).
 // Returns the server and writes the bound port. Unavailable naming the
 // address if it cannot bind.

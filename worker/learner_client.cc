@@ -15,8 +15,13 @@ absl::StatusOr<polo::RegisterResponse> RegisterWithRetry(polo::Learner::Stub* st
   rpc::Backoff backoff;
   while (!stop.is_set()) {
     polo::RegisterResponse response;
-    const grpc::Status status =
-        stub->Register(rpc::ContextWithTimeout(absl::Seconds(5)).get(), request, &response);
+    std::unique_ptr<grpc::ClientContext> context = rpc::ContextWithTimeout(absl::Seconds(5));
+    // Wait for the channel to connect instead of failing at once: this
+    // thread then drives the connection. A channel nobody waits on advances
+    // only on gRPC's 5 s backup poller, step by step (a TLS handshake to a
+    // learner that started after the worker took 15 s that way).
+    context->set_wait_for_ready(true);
+    const grpc::Status status = stub->Register(context.get(), request, &response);
     if (status.ok()) return response;
     const grpc::StatusCode code = status.error_code();
     if (code != grpc::StatusCode::UNAVAILABLE && code != grpc::StatusCode::DEADLINE_EXCEEDED &&
@@ -72,6 +77,9 @@ void WeightsSubscription::Loop() {
   rpc::Backoff backoff;
   while (!stop_.is_set()) {
     grpc::ClientContext context;
+    // Wait for (and so drive) the connection, as RegisterWithRetry does;
+    // Stop cancels the context.
+    context.set_wait_for_ready(true);
     polo::SubscribeWeightsRequest request;
     {
       absl::MutexLock lock(&mu_);

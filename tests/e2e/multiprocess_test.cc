@@ -2,7 +2,8 @@
 // actors and target workers started from their binaries, the CLI read as
 // JSON, and the faults the issue names: a target worker SIGKILLed in the
 // middle of a job, a learner SIGKILLed and restarted with --resume, and
-// hostile requests. Every wait has a deadline.
+// hostile requests; and a learner with mutual TLS and tokens serving worker
+// processes that pass the client flags. Every wait has a deadline.
 #include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
 #include <signal.h>
@@ -181,6 +182,11 @@ TEST_F(MultiProcessTest, AJobOfAKilledTargetWorkerIsReassignedAndTheRunCompletes
                                                "--gradient_steps=2", "--minibatch_size=32",
                                                "--min_replay_size=32", "--target_rollouts=64",
                                                "--target_horizon=32", "--target_iterations=2"}));
+  // Watch from a connected channel before the workers start: they connect
+  // at once (they wait for the learner), and the first jobs must not finish
+  // before this test can see them leased.
+  ASSERT_TRUE(channel_->WaitForConnected(absl::ToChronoTime(absl::Now() + absl::Seconds(60))))
+      << learner->Log();
   auto actor = StartActor("actor");
   auto doomed = StartTargetWorker("doomed");
   // Wait until the doomed worker holds a job, then SIGKILL it.
@@ -225,7 +231,10 @@ uint64_t AcceptedFromActor(const std::string& log) {
 }
 
 TEST_F(MultiProcessTest, ARestartedLearnerIsFoundAgainAndNoAckedStateIsLost) {
-  const std::vector<std::string> flags = {"--mode=async", "--total_steps=400"};
+  // Long enough that the checkpoint below lands well before the end: an
+  // optimised async run covers hundreds of steps in the second the CLI
+  // takes to start (400 in all finished before the checkpoint once).
+  const std::vector<std::string> flags = {"--mode=async", "--total_steps=3000"};
   auto learner = Start("learner", LearnerArgs(port_, dir_ + "/run", flags));
   auto actor0 = StartActor("actor0");
   auto actor1 = StartActor("actor1");
@@ -252,19 +261,19 @@ TEST_F(MultiProcessTest, ARestartedLearnerIsFoundAgainAndNoAckedStateIsLost) {
   // The workers find it by themselves; the counter continues past the
   // checkpoint and the pre-crash count, and the run completes (polling for
   // a count in between raced a restarted run that completes in a second).
-  ASSERT_LT(before->agent_steps(), 400u);
+  ASSERT_LT(before->agent_steps(), 3000u);
   std::optional<int> exit_code = restarted->Wait(absl::Now() + absl::Seconds(300));
   ASSERT_TRUE(exit_code.has_value()) << restarted->Log();
   EXPECT_EQ(*exit_code, 0) << restarted->Log();
-  EXPECT_NE(restarted->Log().find("final steps 400 "), std::string::npos) << restarted->Log();
-  EXPECT_NE(restarted->Log().find("replay 400 "), std::string::npos) << restarted->Log();
+  EXPECT_NE(restarted->Log().find("final steps 3000 "), std::string::npos) << restarted->Log();
+  EXPECT_NE(restarted->Log().find("replay 3000 "), std::string::npos) << restarted->Log();
 
   // Every state an actor created and saw accepted is in the buffer exactly
   // once: had the states acked after the checkpoint not been resent, the
   // learner would hold fewer than the actors' count (>= 30 fewer).
   ASSERT_EQ(actor0->Wait(absl::Now() + absl::Seconds(30)), 0) << actor0->Log();
   ASSERT_EQ(actor1->Wait(absl::Now() + absl::Seconds(30)), 0) << actor1->Log();
-  EXPECT_EQ(AcceptedFromActor(actor0->Log()) + AcceptedFromActor(actor1->Log()), 400u)
+  EXPECT_EQ(AcceptedFromActor(actor0->Log()) + AcceptedFromActor(actor1->Log()), 3000u)
       << actor0->Log() << actor1->Log();
   target->Signal(SIGTERM);
   EXPECT_EQ(target->Wait(absl::Now() + absl::Seconds(30)), 0) << target->Log();
@@ -333,6 +342,61 @@ TEST_F(MultiProcessTest, HostileRequestsGetErrorsAndTheLearnerKeepsServing) {
   EXPECT_EQ(p->replay_size(), 0u);
   learner->Signal(SIGTERM);
   EXPECT_EQ(learner->Wait(absl::Now() + absl::Seconds(60)), 0) << learner->Log();
+}
+
+TEST_F(MultiProcessTest, MutualTlsAndTokensCarryARunOfWorkerProcessesAndTheCli) {
+  const std::string certs = dir_ + "/certs";
+  ASSERT_TRUE(RunAndCapture({"/bin/bash", RunfilePath("deploy/make_certs.sh"), certs},
+                            absl::Seconds(60)));
+  // Beyond loopback without TLS and tokens the learner refuses before it
+  // binds anything.
+  std::vector<std::string> open = LearnerArgs(port_, dir_ + "/refused", {});
+  open[1] = absl::StrCat("--listen=0.0.0.0:", port_);
+  auto plaintext = Start("plaintext", open);
+  EXPECT_EQ(plaintext->Wait(absl::Now() + absl::Seconds(30)), 2);
+  EXPECT_NE(plaintext->Log().find("is reachable from other machines"), std::string::npos)
+      << plaintext->Log();
+
+  auto learner = Start(
+      "learner", LearnerArgs(port_, dir_ + "/run",
+                             {"--mode=sync", "--total_steps=64", "--tls_cert=" + certs + "/server.pem",
+                              "--tls_key=" + certs + "/server.key",
+                              "--tls_client_ca=" + certs + "/ca.pem",
+                              "--worker_token_file=" + certs + "/worker.token",
+                              "--admin_token_file=" + certs + "/admin.token"}));
+  const std::vector<std::string> tls = {"--learner=" + address_, "--tls_ca=" + certs + "/ca.pem",
+                                        "--tls_cert=" + certs + "/client.pem",
+                                        "--tls_key=" + certs + "/client.key"};
+  auto with = [&](std::vector<std::string> argv, const std::string& token) {
+    argv.insert(argv.end(), tls.begin(), tls.end());
+    if (!token.empty()) argv.push_back("--token_file=" + certs + "/" + token + ".token");
+    return argv;
+  };
+  auto actor = Start("actor", with({RunfilePath("worker/actor")}, "worker"));
+  auto target = Start("target", with({RunfilePath("worker/target_worker")}, "worker"));
+  // The CLI: progress with the worker token, checkpoint with the admin's,
+  // nothing without a token.
+  std::optional<std::string> progress;
+  const absl::Time deadline = absl::Now() + absl::Seconds(120);
+  while (!progress && absl::Now() < deadline) {
+    progress = RunAndCapture(with({RunfilePath("server/cli"), "progress", "--json"}, "worker"),
+                             absl::Seconds(30));
+    if (!progress) absl::SleepFor(absl::Milliseconds(500));
+  }
+  ASSERT_TRUE(progress.has_value()) << learner->Log();
+  EXPECT_FALSE(RunAndCapture(with({RunfilePath("server/cli"), "progress"}, ""), absl::Seconds(30)));
+  EXPECT_FALSE(
+      RunAndCapture(with({RunfilePath("server/cli"), "checkpoint"}, "worker"), absl::Seconds(30)));
+  EXPECT_TRUE(
+      RunAndCapture(with({RunfilePath("server/cli"), "checkpoint"}, "admin"), absl::Seconds(120)));
+
+  std::optional<int> exit_code = learner->Wait(absl::Now() + absl::Seconds(300));
+  ASSERT_TRUE(exit_code.has_value()) << learner->Log();
+  EXPECT_EQ(*exit_code, 0) << learner->Log();
+  EXPECT_NE(learner->Log().find("final steps 64 "), std::string::npos) << learner->Log();
+  EXPECT_EQ(actor->Wait(absl::Now() + absl::Seconds(30)), 0) << actor->Log();
+  target->Signal(SIGTERM);
+  EXPECT_EQ(target->Wait(absl::Now() + absl::Seconds(30)), 0) << target->Log();
 }
 
 }  // namespace

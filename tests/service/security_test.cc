@@ -48,12 +48,6 @@ bool MakeCerts(const std::string& out) {
   return WIFEXITED(status) && WEXITSTATUS(status) == 0;
 }
 
-std::string Read(const std::string& path) {
-  absl::StatusOr<std::string> token = util::ReadTokenFile("test", path);
-  EXPECT_TRUE(token.ok()) << token.status();
-  return token.ok() ? *token : "";
-}
-
 class SecurityTest : public LearnerServiceTest {
  protected:
   void SetUp() override {
