@@ -147,10 +147,16 @@ int main(int argc, char** argv) {
       polo::cluster::LocalCluster::Start(options, *local_options, *std::move(serving));
   if (!cluster.ok()) return Fail(polo::server::InFlagTerms(cluster.status()));
   LearnerCore* core = (*cluster)->core();
+  const std::string resumed_from = core->GetStatus().resumed_from();
+  std::string resumed;
+  if (!resumed_from.empty()) {
+    resumed = absl::StrCat(" (resumed from ", resumed_from, ")");
+  } else if (options.resume) {
+    resumed = " (--resume: no checkpoint yet, so the run starts fresh)";
+  }
   std::fprintf(stderr, "learner: %s (%s), serving on %s, run folder %s%s\n",
                core->config().task().c_str(), polo::LoopMode_Name(core->config().mode()).c_str(),
-               options.listen_address.c_str(), options.run_dir.c_str(),
-               options.resume ? " (resumed)" : "");
+               options.listen_address.c_str(), options.run_dir.c_str(), resumed.c_str());
 
   const bool tty_progress = absl::GetFlag(FLAGS_progress);
   absl::Time completed_at = absl::InfiniteFuture();

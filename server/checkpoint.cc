@@ -8,6 +8,7 @@
 #include <system_error>
 #include <vector>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
 #include "util/atomic_file.h"
@@ -91,6 +92,15 @@ absl::StatusOr<LoadedCheckpoint> LoadLatestCheckpoint(const std::string& run_dir
   const fs::path dir = fs::path(run_dir) / "checkpoints";
   absl::StatusOr<std::string> latest = util::ReadFileToString((dir / "LATEST").string());
   if (!latest.ok()) {
+    std::error_code ec;
+    for (const fs::directory_entry& e : fs::directory_iterator(dir, ec)) {
+      if (e.is_directory() && absl::StartsWith(e.path().filename().string(), "ckpt-")) {
+        return absl::DataLossError(absl::StrCat(
+            dir.string(), ": holds ", e.path().filename().string(),
+            " but no readable LATEST (", latest.status().message(),
+            "); write the name of the checkpoint to resume into LATEST"));
+      }
+    }
     return absl::NotFoundError(absl::StrCat("no checkpoint in ", dir.string(), " (",
                                             latest.status().message(), ")"));
   }

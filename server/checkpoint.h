@@ -40,8 +40,10 @@ struct LoadedCheckpoint {
   polo::ReplayBufferSnapshot replay;
 };
 
-// Reads the checkpoint LATEST names. NotFound if the run folder has none;
-// DataLoss naming the file if a file does not parse.
+// Reads the checkpoint LATEST names. NotFound if the run folder has no
+// checkpoint at all (no LATEST and no ckpt-* directory: a run that died
+// before its first checkpoint); DataLoss naming the file if a file does
+// not parse, or if ckpt-* directories exist without a LATEST.
 absl::StatusOr<LoadedCheckpoint> LoadLatestCheckpoint(const std::string& run_dir);
 
 }  // namespace polo::server

@@ -76,5 +76,19 @@ TEST(CheckpointTest, LoadingNamesWhatIsMissingOrCorrupt) {
       << status.message();
 }
 
+TEST(CheckpointTest, ACheckpointWithoutLatestIsDataLossNotAFreshStart) {
+  // Only a folder without any checkpoint reads as "none yet" (NotFound,
+  // which a resuming learner takes as a fresh start); a lost LATEST beside
+  // a written checkpoint must stop it instead of discarding that one.
+  const std::string run = FreshDir("no_latest");
+  absl::StatusOr<std::string> path = WriteCheckpoint(run, State(8, 1), {}, SaveTrainer);
+  ASSERT_TRUE(path.ok());
+  fs::remove(fs::path(run) / "checkpoints" / "LATEST");
+  const absl::Status status = LoadLatestCheckpoint(run).status();
+  EXPECT_EQ(status.code(), absl::StatusCode::kDataLoss);
+  EXPECT_NE(status.message().find("but no readable LATEST"), std::string::npos)
+      << status.message();
+}
+
 }  // namespace
 }  // namespace polo::server

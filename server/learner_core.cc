@@ -50,8 +50,20 @@ absl::Status LearnerCore::Initialise() {
       return absl::InvalidArgumentError("resume: needs a run folder (run_dir is empty)");
     }
     absl::StatusOr<LoadedCheckpoint> loaded = LoadLatestCheckpoint(options_.run_dir);
-    if (!loaded.ok()) return loaded.status();
-    checkpoint = *std::move(loaded);
+    if (absl::IsNotFound(loaded.status())) {
+      // Died before its first checkpoint: nothing to resume, so the run
+      // starts again (a supervisor restarting with --resume must not loop
+      // on an error). Actors resend what they held: it was never durable.
+      ABSL_RAW_LOG(INFO, "resume: no checkpoint in %s yet; starting the run fresh",
+                   options_.run_dir.c_str());
+      options_.resume = false;
+    } else if (!loaded.ok()) {
+      return loaded.status();
+    } else {
+      checkpoint = *std::move(loaded);
+    }
+  }
+  if (checkpoint) {
     polo::RunConfig saved;
     if (!saved.ParseFromString(checkpoint->state.config())) {
       return absl::DataLossError(absl::StrCat(checkpoint->path, ": config does not parse"));

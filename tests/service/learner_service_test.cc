@@ -595,6 +595,28 @@ TEST_F(LearnerServiceTest, AResumedRunContinuesTheReplayDrawsAndActorIndices) {
   EXPECT_EQ(job.state_ids(0) >> 16, 2u);
 }
 
+TEST_F(LearnerServiceTest, ResumingARunThatDiedBeforeItsFirstCheckpointStartsItFresh) {
+  // A supervisor restarts a learner with --resume whatever happened; a run
+  // folder without a checkpoint yet must not make that a crash loop.
+  const std::string run_dir = std::string(std::getenv("TEST_TMPDIR")) + "/died_early";
+  std::filesystem::remove_all(run_dir);
+  std::filesystem::create_directories(run_dir);
+  std::ofstream(run_dir + "/metrics.jsonl") << "";
+  StartLearner(SmallConfig(polo::ASYNCHRONOUS), run_dir, /*resume=*/true);
+  polo::RunStatus status;
+  ASSERT_TRUE(stub_->GetStatus(Context().get(), {}, &status).ok());
+  EXPECT_EQ(status.resumed_from(), "");
+  // An actor of the dead instance resends from its first state: it all
+  // counts once.
+  polo::RegisterResponse actor = RegisterWorker(polo::ACTOR, "actor-0",
+                                                std::string(32, 'k'));
+  EXPECT_EQ(actor.next_sequence(), 0u);
+  polo::ExperienceAck ack;
+  ASSERT_TRUE(Send(actor, 0, 5, &ack).ok());
+  ASSERT_TRUE(Send(actor, 0, 5, &ack).ok());
+  EXPECT_EQ(Progress().agent_steps(), 5u);
+}
+
 TEST_F(LearnerServiceTest, ANonPositiveCheckpointPeriodIsRefused) {
   server::LearnerOptions options;
   options.config = SmallConfig(polo::SYNCHRONOUS);
