@@ -20,6 +20,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/time/clock.h"
 #include "cluster/local_workers.h"
+#include "rpc/health.h"
 #include "rpc/security.h"
 #include "server/auth.h"
 #include "server/episode_record.h"
@@ -43,9 +44,6 @@ ABSL_FLAG(std::string, admin_token_file, "",
           "file with the token the CLI's admin calls (checkpoint, unregister) must send");
 ABSL_FLAG(bool, insecure, false,
           "allow listening beyond loopback without TLS and tokens (a network you trust)");
-ABSL_FLAG(std::string, health_listen, "",
-          "also serve grpc.health.v1 alone, in plaintext and without tokens, on this "
-          "HOST:PORT (for orchestrators' probes)");
 ABSL_FLAG(std::string, run_dir, "",
           "run folder (config.json, metrics.jsonl, episodes.jsonl, checkpoints/); default "
           "/tmp/polo_runs/<task>-<time>");

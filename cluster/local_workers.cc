@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "planner/thread_pool.h"
 #include "rpc/channel.h"
+#include "rpc/health.h"
 #include "rpc/security.h"
 ABSL_FLAG(int, actors, 1, "in-process actor workers (0 = remote actors only)");
 // Every phase gets the whole machine: in SYNCHRONOUS mode acting and target
@@ -125,7 +126,7 @@ absl::StatusOr<std::unique_ptr<LocalCluster>> LocalCluster::Start(
   cluster->server_ = *std::move(server);
   if (!serving.health_listen.empty()) {
     absl::StatusOr<std::unique_ptr<grpc::Server>> health =
-        server::BuildHealthServer(serving.health_listen, &cluster->health_port_);
+        rpc::BuildHealthServer(serving.health_listen, &cluster->health_port_);
     if (!health.ok()) return health.status();
     cluster->health_server_ = *std::move(health);
   }

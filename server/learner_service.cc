@@ -160,19 +160,3 @@ absl::StatusOr<std::unique_ptr<grpc::Server>> BuildLearnerServer(
 
 }  // namespace polo::server
 
-namespace polo::server {
-
-absl::StatusOr<std::unique_ptr<grpc::Server>> BuildHealthServer(const std::string& address,
-                                                                int* port) {
-  grpc::EnableDefaultHealthCheckService(true);
-  grpc::ServerBuilder builder;
-  builder.AddListeningPort(address, grpc::InsecureServerCredentials(), port);
-  std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
-  if (server == nullptr || *port == 0) {
-    return absl::UnavailableError(absl::StrCat("--health_listen: cannot listen on ", address));
-  }
-  server->GetHealthCheckService()->SetServingStatus(true);
-  return server;
-}
-
-}  // namespace polo::server

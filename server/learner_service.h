@@ -9,8 +9,7 @@
 //
 // Also builds the servers: BuildLearnerServer turns on the health service
 // (SERVING while the core runs) and reflection, with TLS when given
-// credentials; BuildHealthServer serves grpc.health.v1 alone, in
-// plaintext, for orchestrators' probes.
+// credentials (health alone on a plaintext port: rpc/health.h).
 //
 // Thread-safe (handlers run on gRPC's threads).
 #ifndef POLO_SERVER_LEARNER_SERVICE_H_
@@ -89,12 +88,6 @@ class LearnerService final : public polo::Learner::Service {
 absl::StatusOr<std::unique_ptr<grpc::Server>> BuildLearnerServer(
     const std::string& address, LearnerService* service, int* port,
     std::shared_ptr<grpc::ServerCredentials> credentials = nullptr);
-
-// A plaintext server on `address` with only grpc.health.v1 (SERVING), for
-// probes that carry no credentials (learner --health_listen). Writes the
-// bound port. Unavailable naming the address if it cannot bind.
-absl::StatusOr<std::unique_ptr<grpc::Server>> BuildHealthServer(const std::string& address,
-                                                                int* port);
 
 }  // namespace polo::server
 

@@ -8,6 +8,7 @@
 #include "absl/flags/usage.h"
 #include "planner/thread_pool.h"
 #include "rpc/client_flags.h"
+#include "rpc/health.h"
 #include "util/signal_watcher.h"
 #include "worker/actor.h"
 #include "worker/learner_client.h"
@@ -33,6 +34,12 @@ int main(int argc, char** argv) {
   options.max_steps = absl::GetFlag(FLAGS_max_steps);
   options.description = polo::worker::DescribeThisProcess();
   options.stop = &stop;
+  // Probes see SERVING while this process runs (--health_listen).
+  absl::StatusOr<std::unique_ptr<grpc::Server>> health = polo::rpc::HealthServerFromFlag();
+  if (!health.ok()) {
+    std::fprintf(stderr, "%s: %s\n", "actor", std::string(health.status().message()).c_str());
+    return 2;
+  }
   absl::StatusOr<std::shared_ptr<grpc::Channel>> channel =
       polo::rpc::LearnerChannelFromFlags(absl::GetFlag(FLAGS_learner));
   if (!channel.ok()) {

@@ -8,6 +8,7 @@
 #include "absl/flags/usage.h"
 #include "planner/thread_pool.h"
 #include "rpc/client_flags.h"
+#include "rpc/health.h"
 #include "util/signal_watcher.h"
 #include "worker/learner_client.h"
 #include "worker/target_worker.h"
@@ -34,6 +35,12 @@ int main(int argc, char** argv) {
   options.max_jobs = absl::GetFlag(FLAGS_max_jobs);
   options.description = polo::worker::DescribeThisProcess();
   options.stop = &stop;
+  // Probes see SERVING while this process runs (--health_listen).
+  absl::StatusOr<std::unique_ptr<grpc::Server>> health = polo::rpc::HealthServerFromFlag();
+  if (!health.ok()) {
+    std::fprintf(stderr, "%s: %s\n", "target worker", std::string(health.status().message()).c_str());
+    return 2;
+  }
   absl::StatusOr<std::shared_ptr<grpc::Channel>> channel =
       polo::rpc::LearnerChannelFromFlags(absl::GetFlag(FLAGS_learner));
   if (!channel.ok()) {

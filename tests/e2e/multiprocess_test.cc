@@ -372,7 +372,10 @@ TEST_F(MultiProcessTest, MutualTlsAndTokensCarryARunOfWorkerProcessesAndTheCli) 
     if (!token.empty()) argv.push_back("--token_file=" + certs + "/" + token + ".token");
     return argv;
   };
-  auto actor = Start("actor", with({RunfilePath("worker/actor")}, "worker"));
+  const int actor_health_port = FreePort();
+  auto actor = Start("actor", with({RunfilePath("worker/actor"),
+                                    absl::StrCat("--health_listen=127.0.0.1:", actor_health_port)},
+                                   "worker"));
   auto target = Start("target", with({RunfilePath("worker/target_worker")}, "worker"));
   // The CLI: progress with the worker token, checkpoint with the admin's,
   // nothing without a token.
@@ -390,6 +393,17 @@ TEST_F(MultiProcessTest, MutualTlsAndTokensCarryARunOfWorkerProcessesAndTheCli) 
   EXPECT_TRUE(
       RunAndCapture(with({RunfilePath("server/cli"), "checkpoint"}, "admin"), absl::Seconds(120)));
 
+  // The actor's own health port answers probes in plaintext while it runs.
+  {
+    auto health = grpc::health::v1::Health::NewStub(grpc::CreateChannel(
+        absl::StrCat("127.0.0.1:", actor_health_port), grpc::InsecureChannelCredentials()));
+    grpc::ClientContext context;
+    context.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(10)));
+    context.set_wait_for_ready(true);
+    grpc::health::v1::HealthCheckResponse serving;
+    const grpc::Status status = health->Check(&context, {}, &serving);
+    EXPECT_TRUE(status.ok() || !actor->running()) << status.error_message();
+  }
   std::optional<int> exit_code = learner->Wait(absl::Now() + absl::Seconds(300));
   ASSERT_TRUE(exit_code.has_value()) << learner->Log();
   EXPECT_EQ(*exit_code, 0) << learner->Log();

@@ -22,6 +22,7 @@
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "proto/polo.grpc.pb.h"
 #include "rpc/channel.h"
+#include "rpc/health.h"
 #include "rpc/security.h"
 #include "server/auth.h"
 #include "server/learner_service.h"
@@ -265,7 +266,7 @@ TEST_F(SecurityTest, TheHealthPortAnswersWithoutCredentials) {
   StartSecure(Tls(/*mutual=*/true), /*tokens=*/true, Client("worker", /*with_cert=*/true));
   int health_port = 0;
   absl::StatusOr<std::unique_ptr<grpc::Server>> health_server =
-      server::BuildHealthServer("127.0.0.1:0", &health_port);
+      rpc::BuildHealthServer("127.0.0.1:0", &health_port);
   ASSERT_TRUE(health_server.ok()) << health_server.status();
   auto health = grpc::health::v1::Health::NewStub(
       rpc::MakeLearnerChannel(absl::StrCat("127.0.0.1:", health_port)));
