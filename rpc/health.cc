@@ -15,6 +15,7 @@ absl::StatusOr<std::unique_ptr<grpc::Server>> BuildHealthServer(const std::strin
                                                                 int* port) {
   grpc::EnableDefaultHealthCheckService(true);
   grpc::ServerBuilder builder;
+  builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);  // One process per port.
   builder.AddListeningPort(address, grpc::InsecureServerCredentials(), port);
   std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
   if (server == nullptr || *port == 0) {

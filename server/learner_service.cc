@@ -145,6 +145,11 @@ absl::StatusOr<std::unique_ptr<grpc::Server>> BuildLearnerServer(
   // a server without tokens before keeps it; the learner builds one.)
   if (!service->tokens()) grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;
+  // One learner per port: with gRPC's default SO_REUSEPORT a second learner
+  // (a restart while the old one still ran) bound the same port and the
+  // two split the workers' traffic between them (seen in the multi-host
+  // test). Now the second cannot listen.
+  builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
   builder.AddListeningPort(
       address, credentials != nullptr ? credentials : grpc::InsecureServerCredentials(), port);
   builder.SetMaxReceiveMessageSize(rpc::kMaxMessageBytes);

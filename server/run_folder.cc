@@ -1,9 +1,16 @@
 #include "server/run_folder.h"
 
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
 #include <system_error>
 #include <utility>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "rpc/json.h"
@@ -17,8 +24,29 @@ absl::StatusOr<std::unique_ptr<RunFolder>> RunFolder::Create(
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);
   if (ec) return absl::InternalError(absl::StrCat("creating ", dir, ": ", ec.message()));
+  // One learner per run folder: a second one (a restart while the old
+  // process still runs) would interleave metrics and checkpoints.
+  const std::string lock_path = dir + "/.lock";
+  const int lock_fd = open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  if (lock_fd < 0) {
+    return absl::InternalError(absl::StrCat("opening ", lock_path, ": ", std::strerror(errno)));
+  }
+  if (flock(lock_fd, LOCK_EX | LOCK_NB) != 0) {
+    char holder[32] = {0};
+    const ssize_t n = pread(lock_fd, holder, sizeof(holder) - 1, 0);
+    close(lock_fd);
+    return absl::FailedPreconditionError(absl::StrCat(
+        "run_dir: ", dir, " is in use by another learner (pid ",
+        n > 0 ? std::string(absl::StripAsciiWhitespace(holder)) : "unknown",
+        "); stop it first, or use another --run_dir"));
+  }
+  const std::string pid = absl::StrCat(getpid(), "\n");
+  if (ftruncate(lock_fd, 0) != 0 || pwrite(lock_fd, pid.data(), pid.size(), 0) < 0) {
+    // The lock holds without the pid; it is only for the message above.
+  }
   if (absl::Status s = util::WriteFileAtomically(dir + "/config.json", rpc::ToJson(config, true));
       !s.ok()) {
+    close(lock_fd);
     return s;
   }
   std::FILE* files[2] = {nullptr, nullptr};
@@ -28,16 +56,18 @@ absl::StatusOr<std::unique_ptr<RunFolder>> RunFolder::Create(
     files[i] = std::fopen(path.c_str(), "a");
     if (files[i] == nullptr) {
       if (i > 0) std::fclose(files[0]);
+      close(lock_fd);
       return absl::InternalError(absl::StrCat("opening ", path, " for appending"));
     }
   }
-  return std::unique_ptr<RunFolder>(new RunFolder(dir, files[0], files[1]));
+  return std::unique_ptr<RunFolder>(new RunFolder(dir, lock_fd, files[0], files[1]));
 }
 
 RunFolder::~RunFolder() {
   absl::MutexLock lock(&mu_);
   std::fclose(metrics_);
   std::fclose(episodes_);
+  close(lock_fd_);
 }
 
 absl::Status RunFolder::AppendMetrics(const google::protobuf::Message& message) {

@@ -22,9 +22,12 @@ namespace polo::server {
 
 class RunFolder {
  public:
-  // Creates `dir` (and parents) if needed, writes config.json atomically
-  // and opens metrics.jsonl and episodes.jsonl for appending. Errors name
-  // the path.
+  // Creates `dir` (and parents) if needed, takes the folder (an exclusive
+  // flock on `dir`/.lock, held until destruction, holding this process's
+  // pid), writes config.json atomically and opens metrics.jsonl and
+  // episodes.jsonl for appending. FailedPrecondition "run_dir: ... in use by
+  // another learner (pid N)" if another process holds it; other errors
+  // name the path.
   static absl::StatusOr<std::unique_ptr<RunFolder>> Create(const std::string& dir,
                                                            const google::protobuf::Message& config);
   ~RunFolder();
@@ -40,9 +43,10 @@ class RunFolder {
   absl::Status AppendEpisode(const polo::EpisodeRecord& record) ABSL_LOCKS_EXCLUDED(mu_);
 
  private:
-  RunFolder(std::string dir, std::FILE* metrics, std::FILE* episodes)
-      : dir_(std::move(dir)), metrics_(metrics), episodes_(episodes) {}
+  RunFolder(std::string dir, int lock_fd, std::FILE* metrics, std::FILE* episodes)
+      : dir_(std::move(dir)), lock_fd_(lock_fd), metrics_(metrics), episodes_(episodes) {}
   const std::string dir_;
+  const int lock_fd_;  // Holds the flock; closed (released) on destruction.
   absl::Mutex mu_;
   std::FILE* metrics_ ABSL_GUARDED_BY(mu_);
   std::FILE* episodes_ ABSL_GUARDED_BY(mu_);

@@ -617,6 +617,33 @@ TEST_F(LearnerServiceTest, ResumingARunThatDiedBeforeItsFirstCheckpointStartsItF
   EXPECT_EQ(Progress().agent_steps(), 5u);
 }
 
+TEST_F(LearnerServiceTest, ASecondLearnerCanTakeNeitherTheRunFolderNorThePort) {
+  const std::string run_dir = std::string(std::getenv("TEST_TMPDIR")) + "/taken";
+  std::filesystem::remove_all(run_dir);
+  StartLearner(SmallConfig(polo::ASYNCHRONOUS), run_dir);
+  server::LearnerOptions options;
+  options.config = SmallConfig(polo::ASYNCHRONOUS);
+  options.run_dir = run_dir;
+  const absl::Status folder = server::LearnerCore::Create(options).status();
+  EXPECT_EQ(folder.code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_NE(folder.message().find("is in use by another learner (pid "), std::string::npos)
+      << folder.message();
+  // Without SO_REUSEPORT a second server cannot share the port (two
+  // learners would split the workers' traffic).
+  options.run_dir = "";
+  absl::StatusOr<std::unique_ptr<server::LearnerCore>> other = server::LearnerCore::Create(options);
+  ASSERT_TRUE(other.ok());
+  server::LearnerService service(other->get());
+  int port = 0;
+  const absl::Status bound =
+      server::BuildLearnerServer(absl::StrCat("127.0.0.1:", port_), &service, &port).status();
+  EXPECT_EQ(bound.code(), absl::StatusCode::kUnavailable) << bound;
+  // Once the first learner is gone, the folder is free again.
+  StopLearner();
+  options.run_dir = run_dir;
+  EXPECT_TRUE(server::LearnerCore::Create(options).ok());
+}
+
 TEST_F(LearnerServiceTest, ANonPositiveCheckpointPeriodIsRefused) {
   server::LearnerOptions options;
   options.config = SmallConfig(polo::SYNCHRONOUS);
