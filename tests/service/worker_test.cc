@@ -181,6 +181,60 @@ TEST_F(LearnerServiceTest, AOneActorOneTargetWorkerSynchronousRunIsTheReferenceL
       << " of " << served_bytes.size();
 }
 
+// Workers join and leave mid-run (scale up, scale down): the run neither
+// stalls nor loses or doubles a state, in both modes, and ListWorkers shows
+// a departed actor at once (it unregisters; one that dies silently shows
+// disconnected after WorkerRegistry::kConnectedWindow, 10 s, well inside
+// the 30 s lease).
+class WorkersComeAndGoTest : public LearnerServiceTest,
+                             public ::testing::WithParamInterface<polo::LoopMode> {};
+
+TEST_P(WorkersComeAndGoTest, ActorsAndTargetWorkersJoinAndLeaveWithoutStallingTheRun) {
+  constexpr uint64_t kSteps = 60;
+  polo::RunConfig config = CheapConfig(kSteps);
+  config.set_mode(GetParam());
+  StartLearner(config);
+  auto wait_for_steps = [this](uint64_t n) {
+    const absl::Time deadline = absl::Now() + absl::Seconds(60);
+    while (Progress().agent_steps() < n && absl::Now() < deadline) {
+      absl::SleepFor(absl::Milliseconds(10));
+    }
+    return Progress().agent_steps() >= n;
+  };
+  auto first_target = std::make_unique<RunningTargetWorker>(ChannelTo(port_),
+                                                            worker::TargetWorkerOptions());
+  auto leaving = std::make_unique<RunningActor>(ChannelTo(port_), worker::ActorOptions());
+  ASSERT_TRUE(wait_for_steps(12));
+  // Scale up: another actor and another target worker.
+  RunningActor staying(ChannelTo(port_), worker::ActorOptions());
+  RunningTargetWorker second_target(ChannelTo(port_), worker::TargetWorkerOptions());
+  ASSERT_TRUE(wait_for_steps(24));
+  // Scale down: the first actor and target worker stop (SIGTERM's path).
+  const std::string left = leaving->worker().worker_id();
+  leaving.reset();
+  first_target.reset();
+  polo::ListWorkersResponse workers;
+  ASSERT_TRUE(stub_->ListWorkers(Context().get(), {}, &workers).ok());
+  bool listed = false;
+  for (int i = 0; i < workers.workers_size(); ++i) {
+    if (workers.workers(i).worker_id() != left) continue;
+    listed = true;
+    EXPECT_FALSE(workers.workers(i).connected());
+  }
+  EXPECT_TRUE(listed) << left;
+  // The others finish the run.
+  ASSERT_TRUE(staying.Join().ok());
+  ASSERT_TRUE(core_->WaitUntilComplete(absl::Now() + absl::Seconds(60)));
+  const polo::Progress p = Progress();
+  EXPECT_EQ(p.agent_steps(), kSteps);
+  EXPECT_EQ(p.replay_size(), kSteps);  // None lost, none twice.
+  EXPECT_EQ(p.update_failures(), 0u);
+  if (GetParam() == polo::SYNCHRONOUS) EXPECT_EQ(p.updates(), kSteps / 4);  // Z = 4.
+}
+
+INSTANTIATE_TEST_SUITE_P(BothModes, WorkersComeAndGoTest,
+                         ::testing::Values(polo::SYNCHRONOUS, polo::ASYNCHRONOUS));
+
 TEST_F(LearnerServiceTest, AnActorHoldsItsStatesThroughALearnerRestartAndResendsThem) {
   const std::string run_dir = std::string(std::getenv("TEST_TMPDIR")) + "/worker_restart";
   std::filesystem::remove_all(run_dir);
