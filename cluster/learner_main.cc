@@ -26,7 +26,9 @@
 #include "server/episode_record.h"
 #include "server/learner_core.h"
 #include "server/learner_flags.h"
+#include "server/learner_metrics.h"
 #include "server/learner_service.h"
+#include "util/metrics.h"
 #include "util/paths.h"
 #include "util/signal_watcher.h"
 #include "util/stop_flag.h"
@@ -145,6 +147,14 @@ int main(int argc, char** argv) {
       polo::cluster::LocalCluster::Start(options, *local_options, *std::move(serving));
   if (!cluster.ok()) return Fail(polo::server::InFlagTerms(cluster.status()));
   LearnerCore* core = (*cluster)->core();
+  absl::StatusOr<std::unique_ptr<polo::util::MetricsEndpoint>> metrics =
+      polo::util::MetricsEndpoint::FromFlag();
+  if (!metrics.ok()) return Fail(metrics.status());
+  if (*metrics != nullptr) {
+    (*metrics)->Add(std::make_shared<polo::server::LearnerMetrics>(core, &(*cluster)->calls()));
+    std::fprintf(stderr, "learner: metrics on http://%s/metrics\n",
+                 absl::GetFlag(FLAGS_metrics_listen).c_str());
+  }
   const std::string resumed_from = core->GetStatus().resumed_from();
   std::string resumed;
   if (!resumed_from.empty()) {

@@ -121,7 +121,8 @@ absl::StatusOr<std::unique_ptr<LocalCluster>> LocalCluster::Start(
   cluster->service_ = std::make_unique<server::LearnerService>(cluster->core_.get(),
                                                                std::move(serving.authorizer));
   absl::StatusOr<std::unique_ptr<grpc::Server>> server = server::BuildLearnerServer(
-      learner.listen_address, cluster->service_.get(), &cluster->port_, serving.credentials);
+      learner.listen_address, cluster->service_.get(), &cluster->port_, serving.credentials,
+      &cluster->calls_);
   if (!server.ok()) return server.status();
   cluster->server_ = *std::move(server);
   if (!serving.health_listen.empty()) {

@@ -25,6 +25,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
+#include "rpc/call_counts.h"
 #include "server/learner_core.h"
 #include "server/learner_service.h"
 #include "worker/actor.h"
@@ -100,6 +101,8 @@ class LocalCluster {
   int port() const { return port_; }
   // The health server's port (0 without --health_listen).
   int health_port() const { return health_port_; }
+  // Every RPC the server finished, by method and code (metrics).
+  const rpc::CallCounts& calls() const { return calls_; }
 
   // Stops workers, server and core; returns the core's Stop status (the
   // final checkpoint's). Idempotent.
@@ -110,6 +113,7 @@ class LocalCluster {
 
   std::unique_ptr<server::LearnerCore> core_;
   std::unique_ptr<server::LearnerService> service_;
+  rpc::CallCounts calls_;  // Outlives server_ (declared before it).
   std::unique_ptr<grpc::Server> server_;
   std::unique_ptr<grpc::Server> health_server_;  // Null without health_listen.
   int health_port_ = 0;

@@ -122,6 +122,8 @@ class LearnerCore {
   // Weights stream for SubscribeWeights.
   const WeightsBroadcaster& weights() const { return broadcaster_; }
   const polo::RunConfig& config() const { return options_.config; }
+  // The update loop's counters and update-duration histogram.
+  UpdateLoop::Stats UpdateStats() const { return update_loop_->stats(); }
   const models::Task& task() const { return *task_; }
 
   // Blocks until config.total_steps states were accepted and no update is

@@ -3,6 +3,9 @@
 #include <grpcpp/ext/proto_server_reflection_plugin.h>
 #include <grpcpp/health_check_service_interface.h>
 
+#include <memory>
+#include <vector>
+
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "rpc/channel.h"
@@ -138,7 +141,7 @@ grpc::Status LearnerService::Checkpoint(grpc::ServerContext* context, const polo
 
 absl::StatusOr<std::unique_ptr<grpc::Server>> BuildLearnerServer(
     const std::string& address, LearnerService* service, int* port,
-    std::shared_ptr<grpc::ServerCredentials> credentials) {
+    std::shared_ptr<grpc::ServerCredentials> credentials, rpc::CallCounts* calls) {
   grpc::EnableDefaultHealthCheckService(true);
   // Reflection answers without a token, so it is off when tokens are on.
   // (gRPC registers the plugin for the whole process: a process that built
@@ -150,6 +153,11 @@ absl::StatusOr<std::unique_ptr<grpc::Server>> BuildLearnerServer(
   // two split the workers' traffic between them (seen in the multi-host
   // test). Now the second cannot listen.
   builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
+  if (calls != nullptr) {
+    std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> creators;
+    creators.push_back(calls->Interceptors());
+    builder.experimental().SetInterceptorCreators(std::move(creators));
+  }
   builder.AddListeningPort(
       address, credentials != nullptr ? credentials : grpc::InsecureServerCredentials(), port);
   builder.SetMaxReceiveMessageSize(rpc::kMaxMessageBytes);

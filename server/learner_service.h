@@ -25,6 +25,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "proto/polo.grpc.pb.h"
+#include "rpc/call_counts.h"
 #include "server/auth.h"
 #include "server/learner_core.h"
 
@@ -85,9 +86,11 @@ class LearnerService final : public polo::Learner::Service {
 // `credentials` (rpc/security.h MakeServerCredentials; null: plaintext).
 // Returns the server and writes the bound port. Unavailable naming the
 // address if it cannot bind.
+// With `calls`, every finished call is counted into it (metrics).
 absl::StatusOr<std::unique_ptr<grpc::Server>> BuildLearnerServer(
     const std::string& address, LearnerService* service, int* port,
-    std::shared_ptr<grpc::ServerCredentials> credentials = nullptr);
+    std::shared_ptr<grpc::ServerCredentials> credentials = nullptr,
+    rpc::CallCounts* calls = nullptr);
 
 }  // namespace polo::server
 

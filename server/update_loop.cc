@@ -65,6 +65,7 @@ absl::Status UpdateLoop::RunUpdate() {
   ++stats_.updates;
   stats_.value_loss = loss_sum / config_.training().gradient_steps();
   stats_.last_update_s = absl::ToDoubleSeconds(absl::Now() - start);
+  stats_.update_seconds.Observe(stats_.last_update_s);
   stats_.last_update_targets_s = targets_s_;
   return absl::OkStatus();
 }

@@ -38,6 +38,7 @@
 #include "proto/polo.pb.h"
 #include "server/target_scheduler.h"
 #include "server/weights_broadcaster.h"
+#include "util/metrics.h"
 
 namespace polo::server {
 
@@ -66,6 +67,8 @@ class UpdateLoop {
     double last_update_s = 0;     // Wall time of the last update.
     double last_update_targets_s = 0;  // Of which waiting for targets.
     int64_t published_unix_us = 0;     // When the newest weights went out.
+    // Wall time of each completed update in this process, seconds.
+    util::HistogramData update_seconds{{0.01, 0.03, 0.1, 0.3, 1, 3, 10, 30, 100}};
   };
 
   // `config` completed and valid; `restored` from a checkpoint (or zeros).

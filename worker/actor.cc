@@ -22,6 +22,11 @@ Actor::Actor(std::shared_ptr<grpc::Channel> channel, ActorOptions options)
 
 Actor::~Actor() = default;
 
+Actor::Stats Actor::stats() const {
+  absl::MutexLock lock(&stats_mu_);
+  return stats_;
+}
+
 uint64_t Actor::unaccepted() const {
   uint64_t n = 0;
   for (const Held& h : held_) n += h.sequence >= acked_;
@@ -212,7 +217,9 @@ absl::Status Actor::Run() {
     s.set_episode(episode_);
     s.set_step(episode_step_);
     s.set_weights_version(value_ ? value_->version() : 0);
+    const absl::Time plan_start = absl::Now();
     const planner::AgentStep step = agent_->Step(steps_, value_.get());
+    const double plan_s = absl::ToDoubleSeconds(absl::Now() - plan_start);
     s.set_reward(step.reward);
     if (config_.targets().warm_start()) {
       // The plan just optimised from s_t: its targets start from it.
@@ -228,6 +235,20 @@ absl::Status Actor::Run() {
       ++episode_;
     }
     held_.push_back(std::move(held));
+    {
+      const polo::MppiConfig& m = config_.mppi();
+      absl::MutexLock lock(&stats_mu_);
+      stats_.steps = steps_;
+      stats_.episodes = episode_;
+      stats_.unaccepted = unaccepted();
+      stats_.last_planning_s = plan_s;
+      stats_.effective_samples = step.planner.effective_samples;
+      stats_.rollout_steps_per_s =
+          plan_s > 0 ? static_cast<double>(m.num_rollouts()) * m.horizon() *
+                           std::max(1, m.iterations()) / plan_s
+                     : 0;
+      stats_.weights_version = value_ ? value_->version() : 0;
+    }
     // SYNCHRONOUS: every step, so the Z-th state pauses us at once.
     // ASYNCHRONOUS: batches of up to 8 states.
     if (sync || held_.back().sequence >= acked_ + 7) {

@@ -25,7 +25,9 @@
 #include <memory>
 #include <string>
 
+#include "absl/base/thread_annotations.h"
 #include "absl/status/status.h"
+#include "absl/synchronization/mutex.h"
 #include "learner/optimistic_value.h"
 #include "models/task.h"
 #include "planner/agent.h"
@@ -61,6 +63,19 @@ class Actor {
   // malformed, the task cannot be built).
   absl::Status Run();
   void Stop() { stop_->Set(); }
+
+  // What the actor's metrics endpoint shows (worker/worker_metrics.h).
+  // Thread-safe.
+  struct Stats {
+    uint64_t steps = 0;
+    uint64_t episodes = 0;
+    uint64_t unaccepted = 0;           // Held states not yet accepted.
+    double last_planning_s = 0;        // MPPI for the last step.
+    double effective_samples = 0;      // Of the last step's MPPI, in [1, K].
+    double rollout_steps_per_s = 0;    // Simulated steps / planning time, last step.
+    uint64_t weights_version = 0;      // Of the value planned with.
+  };
+  Stats stats() const ABSL_LOCKS_EXCLUDED(stats_mu_);
 
   const std::string& worker_id() const { return worker_id_; }
   uint64_t steps() const { return steps_; }
@@ -113,6 +128,8 @@ class Actor {
   uint64_t steps_ = 0;
   uint64_t episode_ = 0;
   int episode_step_ = 0;
+  mutable absl::Mutex stats_mu_;
+  Stats stats_ ABSL_GUARDED_BY(stats_mu_);
 };
 
 }  // namespace polo::worker

@@ -9,7 +9,9 @@
 #include "planner/thread_pool.h"
 #include "rpc/client_flags.h"
 #include "rpc/health.h"
+#include "util/metrics.h"
 #include "util/signal_watcher.h"
+#include "worker/worker_metrics.h"
 #include "worker/actor.h"
 #include "worker/learner_client.h"
 
@@ -47,6 +49,13 @@ int main(int argc, char** argv) {
     return 2;
   }
   polo::worker::Actor actor(*channel, options);
+  absl::StatusOr<std::unique_ptr<polo::util::MetricsEndpoint>> metrics =
+      polo::util::MetricsEndpoint::FromFlag();
+  if (!metrics.ok()) {
+    std::fprintf(stderr, "actor: %s\n", std::string(metrics.status().message()).c_str());
+    return 2;
+  }
+  if (*metrics != nullptr) (*metrics)->Add(std::make_shared<polo::worker::ActorMetrics>(&actor));
   const absl::Status status = actor.Run();
   std::fprintf(stderr, "actor %s: %llu steps, %llu unaccepted, %s\n", actor.worker_id().c_str(),
                static_cast<unsigned long long>(actor.steps()),

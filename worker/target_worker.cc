@@ -91,7 +91,12 @@ absl::Status TargetWorker::Serve(const polo::TargetJob& job) {
   const grpc::Status status =
       stub_->SubmitTargets(rpc::ContextWithTimeout(absl::Seconds(10)).get(), result, &response);
   if (!status.ok()) return polo::rpc::FromGrpcStatus(status);
-  if (response.accepted()) ++jobs_done_;
+  if (response.accepted()) {
+    ++jobs_done_;
+    states_done_ += job.state_ids_size();
+  } else {
+    ++jobs_late_;
+  }
   return absl::OkStatus();
 }
 

@@ -14,6 +14,7 @@
 
 #include <grpcpp/grpcpp.h>
 
+#include <atomic>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -51,7 +52,10 @@ class TargetWorker {
   absl::Status Run();
   void Stop() { stop_->Set(); }
 
+  // Thread-safe (the metrics endpoint reads them while Run works).
   uint64_t jobs_done() const { return jobs_done_; }
+  uint64_t states_done() const { return states_done_; }
+  uint64_t jobs_late() const { return jobs_late_; }
   const std::string& worker_id() const { return worker_id_; }
 
  private:
@@ -74,7 +78,9 @@ class TargetWorker {
   std::unique_ptr<learner::TargetComputer> targets_;
   std::unique_ptr<WeightsSubscription> weights_;
   std::map<uint64_t, std::unique_ptr<learner::EigenEnsemble>> ensembles_;  // Last few.
-  uint64_t jobs_done_ = 0;
+  std::atomic<uint64_t> jobs_done_{0};    // Accepted by the learner.
+  std::atomic<uint64_t> states_done_{0};  // Their states.
+  std::atomic<uint64_t> jobs_late_{0};    // Dropped: the lease had expired.
 };
 
 }  // namespace polo::worker

@@ -9,7 +9,9 @@
 #include "planner/thread_pool.h"
 #include "rpc/client_flags.h"
 #include "rpc/health.h"
+#include "util/metrics.h"
 #include "util/signal_watcher.h"
+#include "worker/worker_metrics.h"
 #include "worker/learner_client.h"
 #include "worker/target_worker.h"
 
@@ -48,6 +50,13 @@ int main(int argc, char** argv) {
     return 2;
   }
   polo::worker::TargetWorker worker(*channel, options);
+  absl::StatusOr<std::unique_ptr<polo::util::MetricsEndpoint>> metrics =
+      polo::util::MetricsEndpoint::FromFlag();
+  if (!metrics.ok()) {
+    std::fprintf(stderr, "target worker: %s\n", std::string(metrics.status().message()).c_str());
+    return 2;
+  }
+  if (*metrics != nullptr) (*metrics)->Add(std::make_shared<polo::worker::TargetWorkerMetrics>(&worker));
   const absl::Status status = worker.Run();
   std::fprintf(stderr, "target worker %s: %llu jobs, %s\n", worker.worker_id().c_str(),
                static_cast<unsigned long long>(worker.jobs_done()), status.ToString().c_str());

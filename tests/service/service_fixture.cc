@@ -33,7 +33,7 @@ void LearnerServiceTest::StartLearner(const polo::RunConfig& config, const std::
   core_->Start();
   service_ = std::make_unique<server::LearnerService>(core_.get(), authorizer_);
   absl::StatusOr<std::unique_ptr<grpc::Server>> server = server::BuildLearnerServer(
-      absl::StrCat("127.0.0.1:", port), service_.get(), &port_, server_credentials_);
+      absl::StrCat("127.0.0.1:", port), service_.get(), &port_, server_credentials_, &calls_);
   ASSERT_TRUE(server.ok()) << server.status();
   server_ = *std::move(server);
   absl::StatusOr<std::shared_ptr<grpc::Channel>> channel =

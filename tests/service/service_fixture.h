@@ -14,6 +14,7 @@
 #include <thread>
 
 #include "proto/polo.grpc.pb.h"
+#include "rpc/call_counts.h"
 #include "rpc/security.h"
 #include "server/auth.h"
 #include "server/learner_core.h"
@@ -56,6 +57,8 @@ class LearnerServiceTest : public ::testing::Test {
   server::Authorizer authorizer_;
   rpc::ClientSecurity client_security_;
 
+  // Every call the server finished (metrics tests).
+  rpc::CallCounts calls_;
   std::unique_ptr<server::LearnerCore> core_;
   std::unique_ptr<server::LearnerService> service_;
   std::unique_ptr<grpc::Server> server_;

@@ -1,0 +1,85 @@
+#include "server/learner_metrics.h"
+
+#include <map>
+#include <string>
+
+#include "util/metrics.h"
+
+namespace polo::server {
+
+std::vector<prometheus::MetricFamily> LearnerMetrics::Collect() const {
+  using util::Counter;
+  using util::Gauge;
+  const polo::Progress p = core_->GetProgress();
+  const UpdateLoop::Stats updates = core_->UpdateStats();
+  std::vector<prometheus::MetricFamily> out = {
+      Counter("polo_agent_steps_total", "Agent steps accepted (all actors).", p.agent_steps()),
+      Counter("polo_episodes_total", "Episodes completed.", p.episodes()),
+      Counter("polo_updates_total", "Ensemble updates completed.", p.updates()),
+      Counter("polo_gradient_steps_total", "Adam steps taken.", p.gradient_steps()),
+      Counter("polo_duplicate_states_total", "Resent states dropped as duplicates.",
+              p.duplicates_dropped()),
+      Counter("polo_target_jobs_reassigned_total", "Target jobs leased again after a lease expired.",
+              p.jobs_reassigned()),
+      Counter("polo_target_results_late_total", "Target results dropped as late.",
+              p.late_results_dropped()),
+      Counter("polo_targets_computed_total", "States whose targets came back.", p.targets_computed()),
+      Gauge("polo_weights_version", "Newest published weights version.", p.weights_version()),
+      Gauge("polo_replay_states", "States in the replay buffer.", p.replay_size()),
+      Gauge("polo_target_jobs_queued", "Target jobs waiting for a worker.", p.jobs_queued()),
+      Gauge("polo_target_jobs_leased", "Target jobs a worker holds now.", p.jobs_leased()),
+      Gauge("polo_value_loss", "Mean training loss of the last update.", p.value_loss()),
+      Gauge("polo_last_update_seconds", "Wall time of the last update.", p.last_update_s()),
+      Gauge("polo_last_update_target_wait_seconds",
+            "Of the last update, the time spent waiting for targets.", p.last_update_targets_s()),
+      Gauge("polo_last_weights_published_timestamp_seconds",
+            "Unix time of the newest weights (alert when it stops moving).",
+            static_cast<double>(p.weights_published_unix_us()) * 1e-6),
+      Gauge("polo_update_failures", "Updates failed in a row (0 when the last succeeded).",
+            p.update_failures()),
+      Gauge("polo_cpu_utilisation_ratio", "Learner process CPU time / (wall time x cores), ~10 s.",
+            p.cpu_utilisation()),
+      Gauge("polo_states_per_second", "Accepted agent steps per second, ~10 s.",
+            p.states_per_second()),
+      Gauge("polo_uptime_seconds", "Seconds since the learner started.", p.uptime_s()),
+      updates.update_seconds.Family("polo_update_duration_seconds",
+                                    "Wall time of each update in this learner process."),
+  };
+  if (p.has_last_episode()) {
+    const polo::EpisodeRecord& e = p.last_episode();
+    out.push_back(Gauge("polo_last_episode_return", "Return of the last completed episode.",
+                        e.return_()));
+    if (e.has_frac_standing()) {
+      out.push_back(Gauge("polo_last_episode_standing_ratio",
+                          "Humanoid: share of the last episode's steps standing.",
+                          e.frac_standing()));
+    }
+  }
+  if (p.coverage() >= 0) {
+    out.push_back(Gauge("polo_coverage_ratio", "Point mass: share of the grid visited.",
+                        p.coverage()));
+  }
+  prometheus::MetricFamily workers =
+      util::GaugeFamily("polo_workers_connected", "Workers seen within 10 s, by kind.");
+  std::map<std::string, int> by_kind = {{"actor", 0}, {"target_worker", 0}};
+  const polo::ListWorkersResponse list = core_->ListWorkers();
+  for (int i = 0; i < list.workers_size(); ++i) {
+    const polo::WorkerInfo& w = list.workers(i);
+    if (w.connected()) ++by_kind[w.kind() == polo::ACTOR ? "actor" : "target_worker"];
+  }
+  for (const auto& [kind, n] : by_kind) util::AddSample(&workers, n, {{"kind", kind}});
+  out.push_back(std::move(workers));
+  if (calls_ != nullptr) {
+    prometheus::MetricFamily handled = util::CounterFamily(
+        "polo_grpc_server_handled_total", "RPCs finished, by method and status code.");
+    for (const auto& [key, n] : calls_->Get()) {
+      util::AddSample(&handled, static_cast<double>(n),
+                      {{"code", std::to_string(static_cast<int>(key.second))},
+                       {"method", key.first}});
+    }
+    out.push_back(std::move(handled));
+  }
+  return out;
+}
+
+}  // namespace polo::server
