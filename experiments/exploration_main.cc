@@ -10,8 +10,9 @@
 // where given.
 //
 // Writes <out>/coverage.csv (method,seed,step,coverage), value_maps.csv
-// (method,seed,x,y,value: V̂ at rest at each cell centre at the end, Fig. 2b)
-// and paths.csv (method,seed,step,x,y) and, where Debian's python3 with
+// (method,seed,x,y,value: V̂ at rest at each cell centre at the end, Fig. 2b),
+// paths.csv (method,seed,step,x,y), walls.csv (name,x_min,y_min,x_max,y_max:
+// the world's box geoms) and, where Debian's python3 with
 // matplotlib is installed, coverage.png (mean ± std over seeds) and
 // value_maps.png (first seed), drawn by plot_exploration.py beside this
 // file. A relative --out is taken from the directory the command was typed
@@ -42,6 +43,7 @@
 #include "learner/occupancy_grid.h"
 #include "learner/polo_loop.h"
 #include "models/registry.h"
+#include "mujoco/mujoco.h"
 #include "planner/mppi_flags.h"
 #include "planner/thread_pool.h"
 #include "util/paths.h"
@@ -190,6 +192,23 @@ int Run(const std::string& argv0) {
   maps << "method,seed,x,y,value\n";
   paths << "method,seed,step,x,y\n";
   const models::CoverageGrid& grid = *(*task)->coverage_grid();
+  // The world's walls, for the value maps: every box geom of the world
+  // body, as the rectangle it covers in (x, y) (the walls are axis-aligned).
+  {
+    const std::string walls_path = out + "/walls.csv";
+    std::ofstream walls(walls_path);
+    if (!walls) return Fail("--out: cannot write " + walls_path);
+    walls << "name,x_min,y_min,x_max,y_max\n";
+    const mjModel* m = (*task)->model();
+    for (int g = 0; g < m->ngeom; ++g) {
+      if (m->geom_bodyid[g] != 0 || m->geom_type[g] != mjGEOM_BOX) continue;
+      const mjtNum* pos = m->geom_pos + 3 * g;
+      const mjtNum* size = m->geom_size + 3 * g;
+      const char* name = mj_id2name(m, mjOBJ_GEOM, g);
+      walls << (name != nullptr ? name : "") << "," << pos[0] - size[0] << "," << pos[1] - size[1]
+            << "," << pos[0] + size[0] << "," << pos[1] + size[1] << "\n";
+    }
+  }
 
   std::string summary = absl::StrCat("task=", task_name, " steps=", steps, " seeds=", seeds);
   for (auto method : methods) {

@@ -5,8 +5,9 @@ Usage: plot_exploration.py COVERAGE_CSV COVERAGE_PNG TITLE
 Reads coverage.csv (method,seed,step,coverage) and, beside it,
 value_maps.csv (method,seed,x,y,value) and paths.csv (method,seed,step,x,y);
 writes COVERAGE_PNG (coverage against agent steps, mean and one standard
-deviation over seeds per method) and value_maps.png (the final value at
-rest with the agent's path, first seed, one panel per method).
+deviation over seeds per method) and value_maps.png (the final value on
+the at-rest slice, zero velocity, with the maze's walls from walls.csv and
+the agent's path, first seed, one panel per method).
 """
 import csv, sys
 import matplotlib
@@ -39,6 +40,11 @@ with open(os.path.join(out, "paths.csv")) as f:
     for row in csv.DictReader(f):
         if row["seed"] == first:
             paths.setdefault(row["method"], []).append([float(row["x"]), float(row["y"])])
+walls = []
+if os.path.exists(os.path.join(out, "walls.csv")):
+    with open(os.path.join(out, "walls.csv")) as f:
+        walls = [[float(row[k]) for k in ("x_min", "y_min", "x_max", "y_max")]
+                 for row in csv.DictReader(f)]
 if maps:
     fig, axes = plt.subplots(1, len(maps), figsize=(4 * len(maps), 3.6), squeeze=False)
     for ax, (method, rows) in zip(axes[0], maps.items()):
@@ -50,8 +56,12 @@ if maps:
                   rows[:, 1].min() - half, rows[:, 1].max() + half]
         shown = ax.imshow(image, origin="lower", cmap="coolwarm", extent=extent)
         fig.colorbar(shown, ax=ax)
+        for x0, y0, x1, y1 in walls:
+            ax.add_patch(plt.Rectangle((x0, y0), x1 - x0, y1 - y0, color="black", lw=0))
         path = np.array(paths[method])
-        ax.plot(path[:, 0], path[:, 1], "k-", lw=0.6)
-        ax.set_title(method + " seed " + first + ": final value and path")
+        ax.plot(path[:, 0], path[:, 1], color="0.2", lw=0.6)
+        ax.set_xlim(extent[0], extent[1]); ax.set_ylim(extent[2], extent[3])
+        ax.set_title(method + " seed " + first + ": final value at rest\n(zero velocity), walls, path",
+                     fontsize=9)
     fig.tight_layout()
     fig.savefig(os.path.join(out, "value_maps.png"), dpi=120)
