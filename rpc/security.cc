@@ -5,16 +5,13 @@
 #include <grpcpp/security/tls_credentials_options.h>
 #include <grpcpp/support/client_interceptor.h>
 
-#include <cerrno>
-#include <cstring>
-#include <fstream>
-#include <sstream>
 #include <utility>
 #include <vector>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "rpc/channel.h"
+#include "util/atomic_file.h"
 #include "util/secrets.h"
 
 namespace polo::rpc {
@@ -24,14 +21,9 @@ using grpc::experimental::FileWatcherCertificateProvider;
 
 // The file is readable and holds a PEM block.
 absl::Status CheckPemFile(const char* flag, const std::string& path) {
-  std::ifstream in(path);
-  if (!in) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("--", flag, ": cannot read \"", path, "\": ", std::strerror(errno)));
-  }
-  std::stringstream text;
-  text << in.rdbuf();
-  if (!absl::StrContains(text.str(), "-----BEGIN ")) {
+  absl::StatusOr<std::string> text = util::ReadFlagFile(flag, path);
+  if (!text.ok()) return text.status();
+  if (!absl::StrContains(*text, "-----BEGIN ")) {
     return absl::InvalidArgumentError(absl::StrCat(
         "--", flag, ": \"", path, "\" is empty or not PEM (expected a -----BEGIN block)"));
   }

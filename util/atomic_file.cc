@@ -88,4 +88,19 @@ absl::StatusOr<std::string> ReadFileToString(const std::string& path) {
   return contents;
 }
 
+absl::StatusOr<std::string> ReadFlagFile(absl::string_view flag, const std::string& path) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--", flag, ": cannot read \"", path, "\": ", std::strerror(errno)));
+  }
+  ::close(fd);
+  absl::StatusOr<std::string> contents = ReadFileToString(path);
+  if (!contents.ok()) {
+    return absl::InvalidArgumentError(absl::StrCat("--", flag, ": cannot read \"", path,
+                                                   "\": ", contents.status().message()));
+  }
+  return contents;
+}
+
 }  // namespace polo::util

@@ -23,6 +23,10 @@ absl::Status WriteFileAtomically(const std::string& path, absl::string_view cont
 // the path and the failing system call.
 absl::StatusOr<std::string> ReadFileToString(const std::string& path);
 
+// The contents of the file that flag --`flag` names. InvalidArgument
+// "--flag: cannot read \"path\": reason" if it cannot be read.
+absl::StatusOr<std::string> ReadFlagFile(absl::string_view flag, const std::string& path);
+
 }  // namespace polo::util
 
 #endif  // POLO_UTIL_ATOMIC_FILE_H_

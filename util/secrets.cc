@@ -4,16 +4,13 @@
 #include <openssl/rand.h>
 #include <openssl/sha.h>
 
-#include <cerrno>
 #include <cstdlib>
-#include <cstring>
-#include <fstream>
-#include <sstream>
 #include <vector>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
+#include "util/atomic_file.h"
 
 namespace polo::util {
 
@@ -41,14 +38,9 @@ bool ConstantTimeEquals(absl::string_view a, absl::string_view b) {
 }
 
 absl::StatusOr<std::string> ReadTokenFile(absl::string_view flag, const std::string& path) {
-  std::ifstream in(path);
-  if (!in) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("--", flag, ": cannot read \"", path, "\": ", std::strerror(errno)));
-  }
-  std::stringstream text;
-  text << in.rdbuf();
-  const std::string token(absl::StripAsciiWhitespace(text.str()));
+  absl::StatusOr<std::string> text = ReadFlagFile(flag, path);
+  if (!text.ok()) return text.status();
+  const std::string token(absl::StripAsciiWhitespace(*text));
   if (token.empty()) {
     return absl::InvalidArgumentError(absl::StrCat("--", flag, ": \"", path, "\" is empty"));
   }

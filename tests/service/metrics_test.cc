@@ -110,13 +110,7 @@ TEST_F(LearnerServiceTest, TheLearnersMetricsAreScrapedAndTheirCountersRise) {
 }
 
 TEST_F(LearnerServiceTest, AnActorsAndATargetWorkersMetricsCountTheirWork) {
-  polo::RunConfig config = SmallConfig(polo::SYNCHRONOUS);
-  config.mutable_mppi()->set_horizon(8);
-  config.mutable_mppi()->set_num_rollouts(16);
-  config.mutable_targets()->set_horizon(4);
-  config.mutable_targets()->set_num_rollouts(8);
-  config.set_total_steps(8);
-  StartLearner(config);
+  StartLearner(CheapConfig(8));
   worker::TargetWorker target(rpc::MakeLearnerChannel(absl::StrCat("127.0.0.1:", port_)), {});
   worker::Actor actor(rpc::MakeLearnerChannel(absl::StrCat("127.0.0.1:", port_)), {});
   absl::StatusOr<std::unique_ptr<util::MetricsEndpoint>> actor_endpoint =

@@ -282,13 +282,7 @@ TEST_F(SecurityTest, TheHealthPortAnswersWithoutCredentials) {
 TEST_F(SecurityTest, RealWorkersCompleteARunOverMutualTlsWithTokens) {
   StartSecure(Tls(/*mutual=*/true), /*tokens=*/true, Client("worker", /*with_cert=*/true));
   StopLearner();
-  polo::RunConfig config = SmallConfig(polo::SYNCHRONOUS);
-  config.mutable_mppi()->set_horizon(8);
-  config.mutable_mppi()->set_num_rollouts(16);
-  config.mutable_targets()->set_horizon(4);
-  config.mutable_targets()->set_num_rollouts(8);
-  config.set_total_steps(8);
-  StartLearner(config);
+  StartLearner(CheapConfig(8));
   const std::string address = absl::StrCat("127.0.0.1:", port_);
   absl::StatusOr<std::shared_ptr<grpc::Channel>> actor_channel =
       rpc::MakeSecureLearnerChannel(address, Client("worker", true));

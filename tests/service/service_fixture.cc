@@ -19,6 +19,16 @@ polo::RunConfig SmallConfig(polo::LoopMode mode) {
   return c;
 }
 
+polo::RunConfig CheapConfig(uint64_t total_steps) {
+  polo::RunConfig c = SmallConfig(polo::SYNCHRONOUS);
+  c.mutable_mppi()->set_horizon(8);
+  c.mutable_mppi()->set_num_rollouts(16);
+  c.mutable_targets()->set_horizon(4);
+  c.mutable_targets()->set_num_rollouts(8);
+  c.set_total_steps(total_steps);
+  return c;
+}
+
 void LearnerServiceTest::StartLearner(const polo::RunConfig& config, const std::string& run_dir,
                                       bool resume, int port) {
   server::LearnerOptions options;

@@ -26,6 +26,10 @@ namespace polo::testing {
 // Z = 4, G = 2, n = 4.
 polo::RunConfig SmallConfig(polo::LoopMode mode);
 
+// SmallConfig(SYNCHRONOUS) with cheap planning for the real workers: H = 8,
+// K = 16 acting; N = 4, 8 rollouts for targets; `total_steps` in all.
+polo::RunConfig CheapConfig(uint64_t total_steps);
+
 class LearnerServiceTest : public ::testing::Test {
  protected:
   void TearDown() override { StopLearner(); }

@@ -31,17 +31,6 @@
 namespace polo::testing {
 namespace {
 
-// SmallConfig with cheap planning: H = 8, K = 16 acting; N = 4, 8 rollouts
-// for targets.
-polo::RunConfig CheapConfig(uint64_t total_steps) {
-  polo::RunConfig c = SmallConfig(polo::SYNCHRONOUS);
-  c.mutable_mppi()->set_horizon(8);
-  c.mutable_mppi()->set_num_rollouts(16);
-  c.mutable_targets()->set_horizon(4);
-  c.mutable_targets()->set_num_rollouts(8);
-  c.set_total_steps(total_steps);
-  return c;
-}
 
 // Runs a worker on its own thread; joins on destruction after Stop().
 template <typename Worker, typename Options>
