@@ -21,7 +21,9 @@
 #include "absl/strings/str_cat.h"
 #include "learner/ensemble_weights.h"
 #include "learner/optimistic_value.h"
+#include "models/physics_state.h"
 #include "models/registry.h"
+#include "models/state_file.h"
 #include "planner/agent.h"
 #include "planner/mppi_flags.h"
 #include "planner/thread_pool.h"
@@ -34,6 +36,9 @@ ABSL_FLAG(int, threads, polo::planner::HardwareThreads(),
 ABSL_FLAG(std::string, value, "", "saved value ensemble (EnsembleWeights file); empty = plain MPC");
 ABSL_FLAG(double, kappa, 1.0, "optimism kappa of the eq. 6 aggregate (0 = mean)");
 ABSL_FLAG(int, print_every, 10, "print a progress line every this many steps (0 = never)");
+ABSL_FLAG(std::string, record, "",
+          "write every step's physics state to this file (models/state_file.h), for "
+          "//tools:render");
 
 namespace polo {
 namespace {
@@ -81,7 +86,15 @@ int Run() {
   double total_reward = 0, total_ess = 0;
   const int print_every = absl::GetFlag(FLAGS_print_every);
   const auto start = std::chrono::steady_clock::now();
+  models::StateFile record;
+  record.task = (*task)->name();
+  record.state_size = models::PhysicsStateSize((*task)->model());
+  const std::string record_path = util::ResolveUserPath(absl::GetFlag(FLAGS_record));
   for (int step = 0; step < steps; ++step) {
+    if (!record_path.empty()) {
+      record.states.insert(record.states.end(), (*agent)->physics_state().begin(),
+                           (*agent)->physics_state().end());
+    }
     planner::AgentStep result = (*agent)->Step(step, value.get());
     total_reward += result.reward;
     total_ess += result.planner.effective_samples;
@@ -100,6 +113,13 @@ int Run() {
   }
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  if (!record_path.empty()) {
+    // The state after the last step too: the replay shows where it ended.
+    record.states.insert(record.states.end(), (*agent)->physics_state().begin(),
+                         (*agent)->physics_state().end());
+    if (absl::Status s = models::WriteStateFile(record_path, record); !s.ok()) return Fail(s);
+    std::fprintf(stderr, "mpc: recorded %zu states in %s\n", record.count(), record_path.c_str());
+  }
   std::string summary = absl::StrCat("task=", (*task)->name(), " horizon=",
                                      settings->rollouts.horizon, " steps=", steps,
                                      " mean_reward=", total_reward / steps);

@@ -1,0 +1,185 @@
+// //tools:render — a recorded episode replayed and rendered with MuJoCo's
+// own renderer, offscreen, and encoded with ffmpeg (README, "Seeing a run"):
+//
+//   bazel run -c opt //experiments:mpc -- --task=humanoid_getup \
+//       --value=results/humanoid_getup/seed0/weights.pb --kappa=0 --horizon=32 \
+//       --temperature=0.05 --temperature_mode=absolute --record=getup.states
+//   xvfb-run -a bazel run -c opt //tools:render -- --states=getup.states --out=getup.mp4
+//
+// Each state (models/state_file.h) is restored exactly and rendered, so the
+// video is the recorded episode bit for bit. Needs an OpenGL context
+// (GLFW; under Xvfb without a display) and Debian's ffmpeg. --gif writes a
+// small GIF as well. Ends with one line: frames=N width=W height=H
+// first_frame_colours=C (distinct colours in the first frame: a blank
+// render has 1).
+#include <GLFW/glfw3.h>
+#include <mujoco/mujoco.h>
+
+#include <cstdio>
+#include <memory>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "absl/flags/flag.h"
+#include "absl/flags/parse.h"
+#include "absl/strings/str_cat.h"
+#include "models/physics_state.h"
+#include "models/registry.h"
+#include "models/state_file.h"
+#include "util/paths.h"
+
+ABSL_FLAG(std::string, states, "", "recorded states (//experiments:mpc --record)");
+ABSL_FLAG(std::string, out, "", "MP4 to write (empty: none)");
+ABSL_FLAG(std::string, gif, "", "GIF to write as well (320 px wide, 25 fps; empty: none)");
+ABSL_FLAG(int, width, 640, "frame width in pixels");
+ABSL_FLAG(int, height, 480, "frame height in pixels");
+ABSL_FLAG(int, frames, 0, "render only the first N states (0 = all)");
+ABSL_FLAG(int, every, 1, "render every N-th state (the video plays at the control rate / N)");
+
+namespace polo {
+namespace {
+
+int Fail(const std::string& message) {
+  std::fprintf(stderr, "render: %s\n", message.c_str());
+  return 2;
+}
+
+// Frames in, video out: an ffmpeg process reading raw RGB on its stdin.
+class Encoder {
+ public:
+  Encoder(const std::string& command) : pipe_(popen(command.c_str(), "w")) {}
+  ~Encoder() { Close(); }
+  bool ok() const { return pipe_ != nullptr; }
+  bool Write(const std::vector<unsigned char>& rgb) {
+    return std::fwrite(rgb.data(), 1, rgb.size(), pipe_) == rgb.size();
+  }
+  int Close() {
+    if (pipe_ == nullptr) return 0;
+    const int status = pclose(pipe_);
+    pipe_ = nullptr;
+    return status;
+  }
+
+ private:
+  std::FILE* pipe_;
+};
+
+std::string Quoted(const std::string& s) {
+  std::string out = "'";
+  for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return out + "'";
+}
+
+int Run() {
+  const std::string states_path = util::ResolveUserPath(absl::GetFlag(FLAGS_states));
+  if (states_path.empty()) return Fail("--states: missing (a file from //experiments:mpc --record)");
+  absl::StatusOr<models::StateFile> file = models::ReadStateFile(states_path);
+  if (!file.ok()) return Fail(std::string(file.status().message()));
+  absl::StatusOr<std::unique_ptr<models::Task>> task = models::MakeTask(file->task);
+  if (!task.ok()) return Fail(absl::StrCat("--states: task \"", file->task, "\": ", task.status().message()));
+  mjModel* m = const_cast<mjModel*>((*task)->model());
+  if (file->state_size != models::PhysicsStateSize(m)) {
+    return Fail(absl::StrCat("--states: rows of ", file->state_size, " values, the task's state has ",
+                             models::PhysicsStateSize(m)));
+  }
+  const int width = absl::GetFlag(FLAGS_width), height = absl::GetFlag(FLAGS_height);
+  const int every = absl::GetFlag(FLAGS_every);
+  if (width < 16 || height < 16 || width > 4096 || height > 4096) {
+    return Fail("--width, --height: expected 16..4096 pixels");
+  }
+  if (every < 1) return Fail(absl::StrCat("--every: got ", every, ", expected >= 1"));
+
+  if (!glfwInit()) return Fail("no OpenGL context: glfwInit failed (run under xvfb-run -a)");
+  glfwWindowHint(GLFW_VISIBLE, GLFW_FALSE);
+  GLFWwindow* window = glfwCreateWindow(width, height, "polo render", nullptr, nullptr);
+  if (window == nullptr) {
+    glfwTerminate();
+    return Fail("no OpenGL context: glfwCreateWindow failed (run under xvfb-run -a)");
+  }
+  glfwMakeContextCurrent(window);
+  m->vis.global.offwidth = std::max(m->vis.global.offwidth, width);
+  m->vis.global.offheight = std::max(m->vis.global.offheight, height);
+  mjData* d = mj_makeData(m);
+  mjvScene scene;
+  mjvCamera camera;
+  mjvOption option;
+  mjrContext context;
+  mjv_defaultScene(&scene);
+  mjv_defaultOption(&option);
+  mjr_defaultContext(&context);
+  mjv_makeScene(m, &scene, 2000);
+  mjr_makeContext(m, &context, mjFONTSCALE_100);
+  mjr_setBuffer(mjFB_OFFSCREEN, &context);
+  mjv_defaultFreeCamera(m, &camera);
+  if (m->nbody > 1 && (*task)->family() == models::TaskFamily::kHumanoid) {
+    camera.type = mjCAMERA_TRACKING;  // Follow the torso.
+    camera.trackbodyid = 1;
+    camera.distance = 4.0;
+    camera.elevation = -15;
+  } else {
+    camera.elevation = -90;  // Point mass: the maze from above, filling the frame.
+    camera.distance *= 0.55;
+    camera.azimuth = 90;
+  }
+
+  const std::string out = util::ResolveUserPath(absl::GetFlag(FLAGS_out));
+  const std::string gif = util::ResolveUserPath(absl::GetFlag(FLAGS_gif));
+  const double fps = 1.0 / (m->opt.timestep * every);  // One mj_step per agent step.
+  const std::string input = absl::StrCat("ffmpeg -loglevel error -y -f rawvideo -pix_fmt rgb24 -s ",
+                                         width, "x", height, " -r ", fps, " -i - ");
+  std::unique_ptr<Encoder> mp4, small;
+  if (!out.empty()) {
+    // OpenGL rows start at the bottom: flipped.
+    mp4 = std::make_unique<Encoder>(input + "-vf vflip -pix_fmt yuv420p " + Quoted(out));
+    if (!mp4->ok()) return Fail("--out: cannot start ffmpeg");
+  }
+  if (!gif.empty()) {
+    small = std::make_unique<Encoder>(
+        input + "-vf " +
+        Quoted("vflip,fps=25,scale=320:-1:flags=lanczos,split[a][b];[a]palettegen[p];[b][p]paletteuse") +
+        " " + Quoted(gif));
+    if (!small->ok()) return Fail("--gif: cannot start ffmpeg");
+  }
+
+  std::vector<unsigned char> rgb(static_cast<size_t>(width) * height * 3);
+  const mjrRect viewport = {0, 0, width, height};
+  size_t frames = 0, first_colours = 0;
+  const size_t limit = absl::GetFlag(FLAGS_frames) > 0 ? absl::GetFlag(FLAGS_frames) : file->count();
+  for (size_t i = 0; i < file->count() && frames < limit; i += every) {
+    models::RestorePhysicsState(m, file->states.data() + i * file->state_size, d);
+    mj_forward(m, d);
+    mjv_updateScene(m, d, &option, nullptr, &camera, mjCAT_ALL, &scene);
+    mjr_render(viewport, &scene, &context);
+    mjr_readPixels(rgb.data(), nullptr, viewport, &context);
+    if (frames == 0) {
+      std::set<uint32_t> colours;
+      for (size_t p = 0; p < rgb.size(); p += 3) {
+        colours.insert((rgb[p] << 16) | (rgb[p + 1] << 8) | rgb[p + 2]);
+      }
+      first_colours = colours.size();
+    }
+    if ((mp4 && !mp4->Write(rgb)) || (small && !small->Write(rgb))) return Fail("ffmpeg stopped");
+    ++frames;
+  }
+  const int mp4_status = mp4 ? mp4->Close() : 0;
+  const int gif_status = small ? small->Close() : 0;
+  mjr_freeContext(&context);
+  mjv_freeScene(&scene);
+  mj_deleteData(d);
+  glfwDestroyWindow(window);
+  glfwTerminate();
+  if (mp4_status != 0) return Fail("--out: ffmpeg failed writing " + out);
+  if (gif_status != 0) return Fail("--gif: ffmpeg failed writing " + gif);
+  std::printf("frames=%zu width=%d height=%d first_frame_colours=%zu\n", frames, width, height,
+              first_colours);
+  return 0;
+}
+
+}  // namespace
+}  // namespace polo
+
+int main(int argc, char** argv) {
+  absl::ParseCommandLine(argc, argv);
+  return polo::Run();
+}
