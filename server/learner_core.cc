@@ -312,9 +312,13 @@ absl::StatusOr<polo::ExperienceAck> LearnerCore::SubmitExperience(
     entry.provenance = {worker->id, state.episode(), state.step(), state.weights_version()};
     // Validated above; Add cannot fail on sizes or values.
     if (absl::Status s = buffer_->Add(std::move(entry)); !s.ok()) return s;
+    if (run_folder_ != nullptr) recorder_.Add(worker->id, state);
     std::optional<polo::EpisodeRecord> finished =
         progress_->AddState(worker->id, state, planar[j], agent_steps_ + (j - skip) + 1, now);
     if (finished && run_folder_ != nullptr) {
+      if (std::optional<std::vector<double>> states = recorder_.Finish(worker->id)) {
+        pending_recordings_.push_back({finished->episode(), *std::move(states)});
+      }
       pending_episodes_.push_back(*std::move(finished));
       episodes_ended = true;
     }
@@ -341,12 +345,23 @@ absl::StatusOr<polo::ExperienceAck> LearnerCore::SubmitExperience(
 void LearnerCore::WritePendingEpisodes() {
   absl::MutexLock file_lock(&episodes_file_mu_);
   std::vector<polo::EpisodeRecord> records;
+  std::vector<Recording> recordings;
   {
     absl::MutexLock lock(&mu_);
     records.swap(pending_episodes_);
+    recordings.swap(pending_recordings_);
   }
   for (const polo::EpisodeRecord& record : records) {
     if (absl::Status s = run_folder_->AppendEpisode(record); !s.ok()) {
+      ABSL_RAW_LOG(WARNING, "%s", s.ToString().c_str());
+    }
+  }
+  for (Recording& recording : recordings) {
+    models::StateFile file;
+    file.task = options_.config.task();
+    file.state_size = static_cast<int>(options_.config.physics_state_size());
+    file.states = std::move(recording.states);
+    if (absl::Status s = run_folder_->WriteEpisodeStates(recording.episode, file); !s.ok()) {
       ABSL_RAW_LOG(WARNING, "%s", s.ToString().c_str());
     }
   }

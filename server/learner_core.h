@@ -47,6 +47,7 @@
 #include "learner/replay_buffer.h"
 #include "models/task.h"
 #include "proto/polo.pb.h"
+#include "server/episode_recorder.h"
 #include "server/progress_tracker.h"
 #include "server/run_folder.h"
 #include "server/target_scheduler.h"
@@ -175,6 +176,14 @@ class LearnerCore {
   // oldest first. Taken and written under episodes_file_mu_, so lines land
   // in episode order although the file is written outside mu_.
   std::vector<polo::EpisodeRecord> pending_episodes_ ABSL_GUARDED_BY(mu_);
+  // Each actor's episode in progress, and finished ones not yet written to
+  // RUN_DIR/episodes/ (with a run folder only).
+  EpisodeRecorder recorder_ ABSL_GUARDED_BY(mu_);
+  struct Recording {
+    uint64_t episode;
+    std::vector<double> states;
+  };
+  std::vector<Recording> pending_recordings_ ABSL_GUARDED_BY(mu_);
   absl::Mutex episodes_file_mu_ ABSL_ACQUIRED_BEFORE(mu_);
   // Checkpoint requests: generation asked for and written.
   uint64_t checkpoint_requested_ ABSL_GUARDED_BY(mu_) = 0;

@@ -91,4 +91,15 @@ absl::Status RunFolder::AppendEpisode(const polo::EpisodeRecord& record) {
   return absl::OkStatus();
 }
 
+std::string RunFolder::EpisodeStatesPath(const std::string& dir, uint64_t episode) {
+  return absl::StrCat(dir, "/episodes/", episode, ".states");
+}
+
+absl::Status RunFolder::WriteEpisodeStates(uint64_t episode, const models::StateFile& file) const {
+  std::error_code ec;
+  std::filesystem::create_directories(dir_ + "/episodes", ec);
+  if (ec) return absl::InternalError(absl::StrCat("creating ", dir_, "/episodes: ", ec.message()));
+  return models::WriteStateFile(EpisodeStatesPath(dir_, episode), file);
+}
+
 }  // namespace polo::server

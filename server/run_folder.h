@@ -16,6 +16,7 @@
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "google/protobuf/message.h"
+#include "models/state_file.h"
 #include "proto/polo.pb.h"
 
 namespace polo::server {
@@ -41,6 +42,12 @@ class RunFolder {
   // Appends `record` to episodes.jsonl as one flat line
   // (EpisodeJsonLine, with "unix_ms" = now), and flushes.
   absl::Status AppendEpisode(const polo::EpisodeRecord& record) ABSL_LOCKS_EXCLUDED(mu_);
+
+  // Writes episode `episode`'s states to episodes/<episode>.states
+  // (models/state_file.h; //tools:render --run_dir --episode replays it).
+  absl::Status WriteEpisodeStates(uint64_t episode, const models::StateFile& file) const;
+  // Where WriteEpisodeStates puts episode `episode` of the run in `dir`.
+  static std::string EpisodeStatesPath(const std::string& dir, uint64_t episode);
 
  private:
   RunFolder(std::string dir, int lock_fd, std::FILE* metrics, std::FILE* episodes)

@@ -1,5 +1,7 @@
 // //tools:render — a recorded episode replayed and rendered with MuJoCo's
-// own renderer, offscreen, and encoded with ffmpeg (README, "Seeing a run"):
+// own renderer, offscreen, and encoded with ffmpeg (README, "Seeing a run").
+// Episodes come from //experiments:mpc --record (--states=FILE) or from a
+// learner's run folder (--run_dir=RUN --episode=K: RUN/episodes/K.states):
 //
 //   bazel run -c opt //experiments:mpc -- --task=humanoid_getup \
 //       --value=results/humanoid_getup/seed0/weights.pb --kappa=0 --horizon=32 \
@@ -27,9 +29,12 @@
 #include "models/physics_state.h"
 #include "models/registry.h"
 #include "models/state_file.h"
+#include "server/run_folder.h"
 #include "util/paths.h"
 
 ABSL_FLAG(std::string, states, "", "recorded states (//experiments:mpc --record)");
+ABSL_FLAG(std::string, run_dir, "", "a learner's run folder: render its episode --episode");
+ABSL_FLAG(int64_t, episode, 0, "with --run_dir: the episode (as numbered in episodes.jsonl)");
 ABSL_FLAG(std::string, out, "", "MP4 to write (empty: none)");
 ABSL_FLAG(std::string, gif, "", "GIF to write as well (320 px wide, 25 fps; empty: none)");
 ABSL_FLAG(int, width, 640, "frame width in pixels");
@@ -72,8 +77,19 @@ std::string Quoted(const std::string& s) {
 }
 
 int Run() {
-  const std::string states_path = util::ResolveUserPath(absl::GetFlag(FLAGS_states));
-  if (states_path.empty()) return Fail("--states: missing (a file from //experiments:mpc --record)");
+  std::string states_path = util::ResolveUserPath(absl::GetFlag(FLAGS_states));
+  const std::string run_dir = util::ResolveUserPath(absl::GetFlag(FLAGS_run_dir));
+  if (!run_dir.empty()) {
+    if (!states_path.empty()) return Fail("--states and --run_dir: give one");
+    if (absl::GetFlag(FLAGS_episode) < 1) {
+      return Fail(absl::StrCat("--episode: got ", absl::GetFlag(FLAGS_episode),
+                               ", expected an episode of episodes.jsonl (1, 2, ...)"));
+    }
+    states_path = server::RunFolder::EpisodeStatesPath(run_dir, absl::GetFlag(FLAGS_episode));
+  }
+  if (states_path.empty()) {
+    return Fail("--states or --run_dir with --episode: missing (what to render)");
+  }
   absl::StatusOr<models::StateFile> file = models::ReadStateFile(states_path);
   if (!file.ok()) return Fail(std::string(file.status().message()));
   absl::StatusOr<std::unique_ptr<models::Task>> task = models::MakeTask(file->task);

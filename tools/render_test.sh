@@ -2,7 +2,8 @@
 # //tools:render_test (slow: Xvfb, ffmpeg): plain MPC on the maze recorded
 # with //experiments:mpc --record, replayed and rendered offscreen by
 # //tools:render: the first frame is not blank (many colours, not one), the
-# MP4 and the GIF exist, and a file that is not a state file is refused.
+# MP4 and the GIF exist, an episode is found in a run folder by number, and
+# a file that is not a state file is refused.
 set -euo pipefail
 for tool in xvfb-run ffmpeg; do
   command -v "${tool}" > /dev/null || { echo "render_test: needs ${tool} (deploy/packages.txt)"; exit 1; }
@@ -19,6 +20,12 @@ echo "${out}"
 for f in maze.mp4 maze.gif; do
   [[ -s "${TEST_TMPDIR}/${f}" ]] || { echo "FAIL: ${f} missing"; exit 1; }
 done
+# A learner's run folder: episode K is episodes/K.states.
+mkdir -p "${TEST_TMPDIR}/run/episodes"
+cp "${states}" "${TEST_TMPDIR}/run/episodes/3.states"
+run_out="$(xvfb-run -a "${runfiles}/tools/render" --run_dir="${TEST_TMPDIR}/run" --episode=3 \
+  --out="${TEST_TMPDIR}/run3.mp4" --frames=5 --width=160 --height=120)"
+[[ "${run_out}" == frames=5\ * ]] || { echo "FAIL: --run_dir --episode: ${run_out}"; exit 1; }
 echo "not states" > "${TEST_TMPDIR}/bad.states"
 set +e
 xvfb-run -a "${runfiles}/tools/render" --states="${TEST_TMPDIR}/bad.states" --out="${TEST_TMPDIR}/bad.mp4" \

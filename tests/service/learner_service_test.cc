@@ -18,6 +18,7 @@
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "grpc/reflection/v1alpha/reflection.grpc.pb.h"
 #include "learner/seed_schedule.h"
+#include "models/state_file.h"
 #include "rpc/channel.h"
 #include "server/learner_flags.h"
 #include "server/server_checkpoint.pb.h"
@@ -527,6 +528,38 @@ TEST_F(LearnerServiceTest, AnEpisodeEndAppendsALineToEpisodesJsonlAndShowsInProg
       << lines[0];
   EXPECT_NE(lines[0].find(",\"length\":3,"), std::string::npos) << lines[0];
   EXPECT_NE(lines[0].find(",\"coverage\":"), std::string::npos) << lines[0];
+}
+
+TEST_F(LearnerServiceTest, AFinishedEpisodesStatesAreWrittenForReplayWhenAllOfItWasSeen) {
+  const std::string run_dir = std::string(std::getenv("TEST_TMPDIR")) + "/recorded_run";
+  std::filesystem::remove_all(run_dir);
+  StartLearner(SmallConfig(polo::ASYNCHRONOUS), run_dir);
+  polo::RegisterResponse actor = RegisterWorker(polo::ACTOR);
+  polo::ExperienceBatch batch;
+  batch.set_worker_id(actor.worker_id());
+  batch.set_worker_key(actor.worker_key());
+  // Episode 0 whole (steps 0..2); episode 1 seen from step 1 only (as after
+  // a resume): only the first is written.
+  for (int i = 0; i < 3; ++i) *batch.add_states() = State(actor.config(), i, /*episode_end=*/i == 2);
+  for (int i = 1; i < 3; ++i) {
+    polo::VisitedState s = State(actor.config(), i, /*episode_end=*/i == 2);
+    s.set_episode(1);
+    *batch.add_states() = s;
+  }
+  polo::ExperienceAck ack;
+  ASSERT_TRUE(stub_->SubmitExperience(Context().get(), batch, &ack).ok());
+  ASSERT_EQ(Progress().episodes(), 2u);
+  absl::StatusOr<models::StateFile> file = models::ReadStateFile(run_dir + "/episodes/1.states");
+  ASSERT_TRUE(file.ok()) << file.status();
+  EXPECT_EQ(file->task, "point_mass_maze");
+  ASSERT_EQ(file->count(), 3u);
+  for (int i = 0; i < 3; ++i) {
+    const polo::VisitedState sent = State(actor.config(), i);
+    for (int k = 0; k < file->state_size; ++k) {
+      EXPECT_EQ(file->states[i * file->state_size + k], sent.physics_state(k)) << i << "," << k;
+    }
+  }
+  EXPECT_FALSE(std::filesystem::exists(run_dir + "/episodes/2.states"));
 }
 
 TEST_F(LearnerServiceTest, StopFromSeveralThreadsAtOnceStopsOnceAndAnswersAll) {
