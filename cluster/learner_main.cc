@@ -171,9 +171,8 @@ int main(int argc, char** argv) {
   while (!stop.SleepFor(absl::Milliseconds(completed_at == absl::InfiniteFuture() ? 1000 : 100))) {
     if (tty_progress) {
       const polo::Progress p = core->GetProgress();
-      int connected = 0;
-      const polo::ListWorkersResponse list = core->ListWorkers();
-      for (const polo::WorkerInfo& w : list.workers()) connected += w.connected();
+      const int connected =
+          core->WorkersConnected(polo::ACTOR) + core->WorkersConnected(polo::TARGET_WORKER);
       std::fprintf(stderr, "\r%s   ", ProgressLine(p, connected).c_str());
     }
     if (absl::GetFlag(FLAGS_exit_when_complete) && core->WaitUntilComplete(absl::Now())) {

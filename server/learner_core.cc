@@ -135,7 +135,7 @@ absl::Status LearnerCore::Initialise() {
   }
   last_checkpoint_time_ = absl::Now();
   UpdateLoop::Hooks hooks;
-  hooks.target_workers_connected = [this] { return TargetWorkersConnected(); };
+  hooks.target_workers_connected = [this] { return WorkersConnected(polo::TARGET_WORKER); };
   hooks.agent_steps = [this] { return AgentSteps(); };
   hooks.stopping = [this] {
     absl::MutexLock lock(&mu_);
@@ -500,12 +500,8 @@ polo::Progress LearnerCore::GetProgress() const {
 int LearnerCore::ActorsToTellOfCompletion() const {
   const absl::Time now = absl::Now();
   absl::MutexLock lock(&mu_);
-  int n = static_cast<int>(registry_.restored_actors_not_back());
-  for (const WorkerRecord& w : registry_.List()) {
-    n += w.kind == polo::ACTOR && !w.unregistered &&
-         now - w.last_seen < WorkerRegistry::kConnectedWindow;
-  }
-  return n;
+  return static_cast<int>(registry_.restored_actors_not_back()) +
+         registry_.ConnectedCount(polo::ACTOR, now);
 }
 
 polo::ListWorkersResponse LearnerCore::ListWorkers() const {
@@ -524,7 +520,7 @@ polo::ListWorkersResponse LearnerCore::ListWorkers() const {
     info->set_threads(w.threads);
     info->set_registered_unix_ms(absl::ToUnixMillis(w.registered));
     info->set_last_seen_unix_ms(absl::ToUnixMillis(w.last_seen));
-    info->set_connected(!w.unregistered && now - w.last_seen < WorkerRegistry::kConnectedWindow);
+    info->set_connected(WorkerRegistry::Connected(w, now));
     info->set_items(w.items);
     info->set_items_per_second(WorkerRegistry::Rate(w, now));
     info->set_jobs_leased(scheduler_->LeasedBy(w.id));

@@ -110,6 +110,8 @@ class LearnerCore {
   polo::RunStatus GetStatus() const ABSL_LOCKS_EXCLUDED(mu_);
   polo::Progress GetProgress() const ABSL_LOCKS_EXCLUDED(mu_);
   polo::ListWorkersResponse ListWorkers() const ABSL_LOCKS_EXCLUDED(mu_);
+  // Workers of `kind` registered and seen within the connected window.
+  int WorkersConnected(polo::WorkerKind kind) const ABSL_LOCKS_EXCLUDED(mu_);
   // Actors that may not know yet that the run is complete: those connected
   // and not unregistered, and those restored from the checkpoint that have
   // not registered again (a restarted learner's actors reconnect within
@@ -139,8 +141,6 @@ class LearnerCore {
 
   // Training thread: updates when due, periodic and requested checkpoints.
   void TrainingLoop() ABSL_LOCKS_EXCLUDED(mu_);
-  // Target workers registered and seen within the connected window.
-  int TargetWorkersConnected() const ABSL_LOCKS_EXCLUDED(mu_);
   uint64_t AgentSteps() const ABSL_LOCKS_EXCLUDED(mu_);
   absl::StatusOr<std::string> WriteCheckpointNow() ABSL_LOCKS_EXCLUDED(mu_);
   void AppendMetrics() ABSL_LOCKS_EXCLUDED(mu_);

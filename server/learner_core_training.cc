@@ -61,17 +61,10 @@ void LearnerCore::TrainingLoop() {
   }
 }
 
-int LearnerCore::TargetWorkersConnected() const {
-  absl::MutexLock lock(&mu_);
+int LearnerCore::WorkersConnected(polo::WorkerKind kind) const {
   const absl::Time now = absl::Now();
-  int connected = 0;
-  for (const WorkerRecord& w : registry_.List()) {
-    if (w.kind == polo::TARGET_WORKER && !w.unregistered &&
-        now - w.last_seen < WorkerRegistry::kConnectedWindow) {
-      ++connected;
-    }
-  }
-  return connected;
+  absl::MutexLock lock(&mu_);
+  return registry_.ConnectedCount(kind, now);
 }
 
 uint64_t LearnerCore::AgentSteps() const {

@@ -1,6 +1,5 @@
 #include "server/learner_metrics.h"
 
-#include <map>
 #include <string>
 
 #include "util/metrics.h"
@@ -61,13 +60,9 @@ std::vector<prometheus::MetricFamily> LearnerMetrics::Collect() const {
   }
   prometheus::MetricFamily workers =
       util::GaugeFamily("polo_workers_connected", "Workers seen within 10 s, by kind.");
-  std::map<std::string, int> by_kind = {{"actor", 0}, {"target_worker", 0}};
-  const polo::ListWorkersResponse list = core_->ListWorkers();
-  for (int i = 0; i < list.workers_size(); ++i) {
-    const polo::WorkerInfo& w = list.workers(i);
-    if (w.connected()) ++by_kind[w.kind() == polo::ACTOR ? "actor" : "target_worker"];
-  }
-  for (const auto& [kind, n] : by_kind) util::AddSample(&workers, n, {{"kind", kind}});
+  util::AddSample(&workers, core_->WorkersConnected(polo::ACTOR), {{"kind", "actor"}});
+  util::AddSample(&workers, core_->WorkersConnected(polo::TARGET_WORKER),
+                  {{"kind", "target_worker"}});
   out.push_back(std::move(workers));
   if (calls_ != nullptr) {
     prometheus::MetricFamily handled = util::CounterFamily(

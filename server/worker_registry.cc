@@ -124,6 +124,12 @@ double WorkerRegistry::Rate(const WorkerRecord& worker, absl::Time now) {
   return static_cast<double>(worker.items - n0) / seconds;
 }
 
+int WorkerRegistry::ConnectedCount(polo::WorkerKind kind, absl::Time now) const {
+  int n = 0;
+  for (const auto& [id, record] : workers_) n += record.kind == kind && Connected(record, now);
+  return n;
+}
+
 std::vector<WorkerRecord> WorkerRegistry::List() const {
   std::vector<WorkerRecord> out;
   for (const auto& [id, record] : workers_) out.push_back(record);

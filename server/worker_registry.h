@@ -91,6 +91,14 @@ class WorkerRegistry {
   absl::Status Unregister(const std::string& id, const std::string& key, bool any_worker,
                           absl::Time now);
 
+  // Registered and seen within kConnectedWindow of `now`.
+  static bool Connected(const WorkerRecord& worker, absl::Time now) {
+    return !worker.unregistered && now - worker.last_seen < kConnectedWindow;
+  }
+
+  // How many workers of `kind` are Connected at `now` (no copies).
+  int ConnectedCount(polo::WorkerKind kind, absl::Time now) const;
+
   // Adds accepted items to the worker's count and rate samples.
   static void AddItems(WorkerRecord* worker, uint64_t n, absl::Time now);
   // Items per second over the samples of the last ~10 s.

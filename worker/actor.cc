@@ -28,9 +28,11 @@ Actor::Stats Actor::stats() const {
 }
 
 uint64_t Actor::unaccepted() const {
-  uint64_t n = 0;
-  for (const Held& h : held_) n += h.sequence >= acked_;
-  return n;
+  // held_ is the contiguous range [front's sequence, next_sequence_): O(1),
+  // as it is read after every step.
+  if (held_.empty()) return 0;
+  const uint64_t first_unacked = std::max(acked_, held_.front().sequence);
+  return next_sequence_ - std::min(first_unacked, next_sequence_);
 }
 
 absl::Status Actor::Connect() {
