@@ -61,8 +61,10 @@ class Authorizer {
   static std::vector<std::string> PolicyMethods();
 
  private:
-  std::string worker_token_;  // Empty: no tokens.
-  std::string admin_token_;
+  std::string worker_token_;  // Empty: no tokens. For in-process workers.
+  // SHA-256 of the tokens: what calls are compared against.
+  std::string worker_digest_;
+  std::string admin_digest_;
 };
 
 }  // namespace polo::server

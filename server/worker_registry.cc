@@ -13,7 +13,7 @@ absl::Status CheckKey(const std::string& id, const std::string& digest, const st
     return absl::PermissionDeniedError(absl::StrCat(
         "worker_key: missing for worker \"", id, "\" (send RegisterResponse.worker_key)"));
   }
-  if (!util::ConstantTimeEquals(util::Sha256(key), digest)) {
+  if (!util::DigestsEqual(util::Sha256(key), digest)) {
     return absl::PermissionDeniedError(absl::StrCat(
         "worker_key: does not match worker \"", id,
         "\"; a worker id belongs to the client that registered it"));

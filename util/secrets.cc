@@ -29,12 +29,14 @@ std::string Sha256(absl::string_view text) {
   return std::string(reinterpret_cast<const char*>(digest), sizeof(digest));
 }
 
+bool DigestsEqual(absl::string_view a, absl::string_view b) {
+  return a.size() == b.size() && CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
+}
+
 bool ConstantTimeEquals(absl::string_view a, absl::string_view b) {
-  // Compare digests: equal lengths whatever the inputs, so CRYPTO_memcmp's
+  // Digests have equal lengths whatever the inputs, so the comparison's
   // time does not depend on where they differ, nor on a's length.
-  const std::string da = Sha256(a);
-  const std::string db = Sha256(b);
-  return CRYPTO_memcmp(da.data(), db.data(), da.size()) == 0;
+  return DigestsEqual(Sha256(a), Sha256(b));
 }
 
 absl::StatusOr<std::string> ReadTokenFile(absl::string_view flag, const std::string& path) {

@@ -19,7 +19,12 @@ std::string RandomHexToken(int bytes = 32);
 // SHA-256 of `text`: 32 raw bytes.
 std::string Sha256(absl::string_view text);
 
-// True if a == b, in time that depends only on the lengths.
+// True if two SHA-256 digests are equal, in time that does not depend on
+// where they differ.
+bool DigestsEqual(absl::string_view a, absl::string_view b);
+
+// True if a == b, in time that depends only on the lengths: their digests
+// compared with DigestsEqual.
 bool ConstantTimeEquals(absl::string_view a, absl::string_view b);
 
 // A token from a file (--worker_token_file and the like): its contents
