@@ -46,7 +46,11 @@ void LearnerCore::TrainingLoop() {
       // An abandoned update (stop) stays due, so that a checkpoint written
       // now makes the resumed learner run it; a failed one is retried after
       // a backoff, with acting still paused in SYNCHRONOUS mode.
-      schedule_->End(status.ok(), absl::Now());
+      if (!status.ok() && stopping_) {
+        schedule_->Abandon();
+      } else {
+        schedule_->End(status.ok(), absl::Now());
+      }
       if (status.ok()) {
         last_update_error_.clear();
       } else if (!stopping_) {

@@ -57,6 +57,11 @@ void UpdateSchedule::End(bool ok, absl::Time now) {
   retry_at_ = now + backoff;
 }
 
+void UpdateSchedule::Abandon() {
+  running_ = false;
+  steps_since_update_ += update_every_;  // Still due, as after a failure.
+}
+
 bool UpdateSchedule::pending(int64_t replay_size) const {
   return running_ || Ready(replay_size);
 }

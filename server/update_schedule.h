@@ -41,6 +41,10 @@ class UpdateSchedule {
   // The update ended. On failure it stays due, not before now + backoff;
   // on success acting resumes and the backoff resets.
   void End(bool ok, absl::Time now);
+  // The update was abandoned because the learner stops: it stays due (a
+  // checkpoint written now makes the resumed learner run it), but it did
+  // not fail: no failure is counted and no backoff set.
+  void Abandon();
 
   bool paused() const { return paused_; }
   bool running() const { return running_; }

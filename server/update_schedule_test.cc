@@ -72,6 +72,18 @@ TEST(UpdateScheduleTest, AFailedUpdateStaysDueKeepsActingPausedAndBacksOff) {
   EXPECT_EQ(s.retry_at(), absl::InfinitePast());
 }
 
+TEST(UpdateScheduleTest, AnUpdateAbandonedOnStopStaysDueWithoutCountingAFailure) {
+  UpdateSchedule s(4, 0, true);
+  s.Accepted(4, 4);
+  ASSERT_TRUE(s.Due(4, kNow));
+  s.Begin();
+  s.Abandon();
+  EXPECT_EQ(s.consecutive_failures(), 0);  // The progress line shows no failure.
+  EXPECT_TRUE(s.Due(4, kNow));             // Still due, at once.
+  EXPECT_TRUE(s.paused());
+  EXPECT_EQ(s.steps_since_update(), 4u);   // What a checkpoint now records.
+}
+
 TEST(UpdateScheduleTest, ACheckpointTakenWithAnUpdateDueResumesPaused) {
   UpdateSchedule s(4, 0, true);
   s.Restore(/*steps_since_update=*/4, /*replay_size=*/4);
