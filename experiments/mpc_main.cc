@@ -1,6 +1,8 @@
 // The paper's MPC baseline: runs MPPI on any task for a number of steps, with
 // no value (plain MPC) or with a value ensemble saved by the learner (paper
-// Fig. 3 right, with --value_only), and prints per-step metrics.
+// Fig. 3 right, with --value_only; --untrained_value_seed for the untrained
+// control), on the nominal model or one with a larger head (--head_scale,
+// Fig. 4b), and prints per-step metrics (--trace: a CSV of every step).
 //
 //   bazel run -c opt //experiments:mpc -- --task=humanoid_getup --horizon=64
 //       --rollouts=120 --steps=600
@@ -12,6 +14,7 @@
 #include <cstdio>
 #include <limits>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -19,8 +22,12 @@
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/types/span.h"
 #include "learner/ensemble_weights.h"
 #include "learner/optimistic_value.h"
+#include "learner/seed_schedule.h"
+#include "learner/torch_ensemble.h"
 #include "models/physics_state.h"
 #include "models/registry.h"
 #include "models/state_file.h"
@@ -36,6 +43,14 @@ ABSL_FLAG(int, threads, polo::planner::HardwareThreads(),
 ABSL_FLAG(std::string, value, "", "saved value ensemble (EnsembleWeights file); empty = plain MPC");
 ABSL_FLAG(double, kappa, 1.0, "optimism kappa of the eq. 6 aggregate (0 = mean)");
 ABSL_FLAG(int, print_every, 10, "print a progress line every this many steps (0 = never)");
+ABSL_FLAG(double, head_scale, 1.0,
+          "humanoid tasks: head size times this, mass at the same density (paper Fig. 4b; "
+          "refused on other tasks)");
+ABSL_FLAG(std::optional<uint64_t>, untrained_value_seed, std::nullopt,
+          "with --value: replace its weights by the untrained ensemble of the same spec (random "
+          "nets and priors) that a POLO run with this --seed starts from");
+ABSL_FLAG(std::string, trace, "",
+          "write one CSV line per step (step, reward, the task's metrics, effective samples)");
 ABSL_FLAG(std::string, record, "",
           "write every step's physics state to this file (models/state_file.h), for "
           "//tools:render");
@@ -48,8 +63,51 @@ int Fail(const absl::Status& status) {
   return 2;
 }
 
+// The version-0 ensemble of `spec` that a POLO run with run seed `seed`
+// starts from, initialised as the learner's trainer does.
+absl::StatusOr<EnsembleWeights> UntrainedWeights(const polo::EnsembleSpec& spec, uint64_t seed) {
+  absl::StatusOr<std::unique_ptr<learner::TorchEnsemble>> ensemble =
+      learner::TorchEnsemble::Create(spec, learner::TrainerSeed(seed));
+  if (!ensemble.ok()) return ensemble.status();
+  return (*ensemble)->ToWeights(0);
+}
+
+// One CSV line per step: step, reward, the task's metrics, effective samples.
+class Trace {
+ public:
+  absl::Status Open(const std::string& path, const std::vector<std::string>& metric_names) {
+    file_.reset(std::fopen(path.c_str(), "w"));
+    if (file_ == nullptr) {
+      return absl::InvalidArgumentError(absl::StrCat("--trace: cannot write '", path, "'"));
+    }
+    std::fprintf(file_.get(), "step,reward,%s,effective_samples\n",
+                 absl::StrJoin(metric_names, ",").c_str());
+    return absl::OkStatus();
+  }
+  void Add(int step, double reward, absl::Span<const double> metrics, double ess) {
+    if (file_ == nullptr) return;
+    std::fprintf(file_.get(), "%d,%.9g", step, reward);
+    for (double x : metrics) std::fprintf(file_.get(), ",%.9g", x);
+    std::fprintf(file_.get(), ",%.9g\n", ess);
+  }
+  absl::Status Close() {
+    if (file_ == nullptr) return absl::OkStatus();
+    const bool ok = std::ferror(file_.get()) == 0 && std::fclose(file_.release()) == 0;
+    return ok ? absl::OkStatus() : absl::DataLossError("--trace: write failed");
+  }
+
+ private:
+  struct Closer {
+    void operator()(std::FILE* f) const { std::fclose(f); }
+  };
+  std::unique_ptr<std::FILE, Closer> file_;
+};
+
 int Run() {
-  absl::StatusOr<std::unique_ptr<models::Task>> task = models::MakeTask(absl::GetFlag(FLAGS_task));
+  models::TaskOptions task_options;
+  task_options.head_scale = absl::GetFlag(FLAGS_head_scale);
+  absl::StatusOr<std::unique_ptr<models::Task>> task =
+      models::MakeTask(absl::GetFlag(FLAGS_task), task_options);
   if (!task.ok()) return Fail(task.status());
   absl::StatusOr<planner::MppiSettings> settings = planner::MppiSettingsFromFlags();
   if (!settings.ok()) return Fail(settings.status());
@@ -60,8 +118,17 @@ int Run() {
     return Fail(absl::InvalidArgumentError(absl::StrCat("--threads: got ", threads, ", expected 1..256")));
   }
   std::unique_ptr<learner::OptimisticValue> value;
+  const std::optional<uint64_t> untrained_seed = absl::GetFlag(FLAGS_untrained_value_seed);
+  if (untrained_seed.has_value() && absl::GetFlag(FLAGS_value).empty()) {
+    return Fail(absl::InvalidArgumentError(
+        "--untrained_value_seed needs --value: the file gives the ensemble's spec"));
+  }
   if (!absl::GetFlag(FLAGS_value).empty()) {
-    absl::StatusOr<EnsembleWeights> weights = learner::LoadEnsembleWeights(util::ResolveUserPath(absl::GetFlag(FLAGS_value)));
+    absl::StatusOr<EnsembleWeights> weights =
+        learner::LoadEnsembleWeights(util::ResolveUserPath(absl::GetFlag(FLAGS_value)));
+    if (weights.ok() && untrained_seed.has_value()) {
+      weights = UntrainedWeights(weights->spec(), *untrained_seed);
+    }
     if (!weights.ok()) return Fail(weights.status());
     if (weights->spec().num_features() != (*task)->num_features()) {
       return Fail(absl::InvalidArgumentError(absl::StrCat(
@@ -73,7 +140,8 @@ int Run() {
     if (!v.ok()) return Fail(v.status());
     value = *std::move(v);
   } else if (settings->rollouts.with_reward == false) {
-    return Fail(absl::InvalidArgumentError("--value_only needs --value: with neither rewards nor a value every rollout scores 0"));
+    return Fail(absl::InvalidArgumentError(
+        "--value_only needs --value: with neither rewards nor a value every rollout scores 0"));
   }
 
   planner::ThreadPool pool(threads);
@@ -90,6 +158,13 @@ int Run() {
   record.task = (*task)->name();
   record.state_size = models::PhysicsStateSize((*task)->model());
   const std::string record_path = util::ResolveUserPath(absl::GetFlag(FLAGS_record));
+  Trace trace;
+  if (!absl::GetFlag(FLAGS_trace).empty()) {
+    if (absl::Status s = trace.Open(util::ResolveUserPath(absl::GetFlag(FLAGS_trace)), names);
+        !s.ok()) {
+      return Fail(s);
+    }
+  }
   for (int step = 0; step < steps; ++step) {
     if (!record_path.empty()) {
       record.states.insert(record.states.end(), (*agent)->physics_state().begin(),
@@ -98,6 +173,7 @@ int Run() {
     planner::AgentStep result = (*agent)->Step(step, value.get());
     total_reward += result.reward;
     total_ess += result.planner.effective_samples;
+    trace.Add(step + 1, result.reward, (*agent)->metrics(), result.planner.effective_samples);
     for (size_t i = 0; i < names.size(); ++i) {
       max_metric[i] = std::max(max_metric[i], (*agent)->metrics()[i]);
     }
@@ -113,6 +189,7 @@ int Run() {
   }
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  if (absl::Status s = trace.Close(); !s.ok()) return Fail(s);
   if (!record_path.empty()) {
     // The state after the last step too: the replay shows where it ended.
     record.states.insert(record.states.end(), (*agent)->physics_state().begin(),

@@ -17,9 +17,9 @@ HumanoidBoxTask::HumanoidBoxTask(UniqueMjModel model, const Ids& ids, int box_bo
       box_body_(box_body),
       target_site_(target_site) {}
 
-absl::StatusOr<std::unique_ptr<Task>> HumanoidBoxTask::Create() {
+absl::StatusOr<std::unique_ptr<Task>> HumanoidBoxTask::Create(double head_scale) {
   Ids ids;
-  absl::StatusOr<UniqueMjModel> model = LoadHumanoidModel("humanoid_box.xml", &ids);
+  absl::StatusOr<UniqueMjModel> model = LoadHumanoidModel("humanoid_box.xml", &ids, head_scale);
   if (!model.ok()) return model.status();
   absl::StatusOr<int> box = FindObjectId(model->get(), mjOBJ_BODY, "box");
   if (!box.ok()) return box.status();

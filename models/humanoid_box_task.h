@@ -38,8 +38,9 @@ class HumanoidBoxTask : public HumanoidTask {
   static constexpr double kReachDistance = 0.8;
 
   // Returns the model loader's error if the embedded model does not load, or
-  // NotFound if it lacks the "box" body or the "target" site.
-  static absl::StatusOr<std::unique_ptr<Task>> Create();
+  // NotFound if it lacks the "box" body or the "target" site, or
+  // ScaleHumanoidHead's error for a bad head_scale.
+  static absl::StatusOr<std::unique_ptr<Task>> Create(double head_scale = 1.0);
 
   int num_features() const override { return kNumFeatures; }
   void Features(const mjModel* m, const mjData* d, double* features) const override;

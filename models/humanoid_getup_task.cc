@@ -13,9 +13,9 @@ HumanoidGetupTask::HumanoidGetupTask(bool sparse, UniqueMjModel model, const Ids
                    {"root_height", "forward_speed"}),
       sparse_(sparse) {}
 
-absl::StatusOr<std::unique_ptr<Task>> HumanoidGetupTask::Create(bool sparse) {
+absl::StatusOr<std::unique_ptr<Task>> HumanoidGetupTask::Create(bool sparse, double head_scale) {
   Ids ids;
-  absl::StatusOr<UniqueMjModel> model = LoadHumanoidModel("humanoid.xml", &ids);
+  absl::StatusOr<UniqueMjModel> model = LoadHumanoidModel("humanoid.xml", &ids, head_scale);
   if (!model.ok()) return model.status();
   return std::unique_ptr<Task>(new HumanoidGetupTask(sparse, *std::move(model), ids));
 }

@@ -26,8 +26,9 @@ namespace polo::models {
 class HumanoidGetupTask : public HumanoidTask {
  public:
   // sparse = false: "humanoid_getup"; true: "humanoid_getup_sparse". Returns
-  // the model loader's error if the embedded model does not load.
-  static absl::StatusOr<std::unique_ptr<Task>> Create(bool sparse);
+  // the model loader's error if the embedded model does not load, or
+  // ScaleHumanoidHead's for a bad head_scale.
+  static absl::StatusOr<std::unique_ptr<Task>> Create(bool sparse, double head_scale = 1.0);
 
   void Reset(const mjModel* m, mjData* d, uint64_t seed) const override;
 

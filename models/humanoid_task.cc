@@ -32,9 +32,36 @@ constexpr const char* kTouchSensors[5] = {"head_touch", "right_hand_touch", "lef
 
 }  // namespace
 
-absl::StatusOr<UniqueMjModel> HumanoidTask::LoadHumanoidModel(const char* file, Ids* ids) {
+absl::Status ScaleHumanoidHead(mjModel* m, double scale) {
+  if (!(scale >= kMinHeadScale && scale <= kMaxHeadScale)) {
+    return absl::InvalidArgumentError(absl::StrCat("head_scale: got ", scale, ", expected ",
+                                                   kMinHeadScale, "..", kMaxHeadScale));
+  }
+  absl::StatusOr<int> body = FindObjectId(m, mjOBJ_BODY, "head");
+  if (!body.ok()) return body.status();
+  absl::StatusOr<int> geom = FindObjectId(m, mjOBJ_GEOM, "head");
+  if (!geom.ok()) return geom.status();
+  absl::StatusOr<int> site = FindObjectId(m, mjOBJ_SITE, "head_touch");
+  if (!site.ok()) return site.status();
+  if (scale == 1.0) return absl::OkStatus();
+  m->geom_size[3 * *geom] *= scale;  // sphere: size[0] is the radius
+  m->geom_rbound[*geom] *= scale;
+  m->site_size[3 * *site] *= scale;
+  m->body_mass[*body] *= scale * scale * scale;
+  for (int i = 0; i < 3; ++i) m->body_inertia[3 * *body + i] *= std::pow(scale, 5);
+  // Subtree masses, dof_M0, actuator_acc0, ... from the new masses.
+  mjData* d = mj_makeData(m);
+  if (d == nullptr) return absl::ResourceExhaustedError("head_scale: mj_makeData failed");
+  mj_setConst(m, d);
+  mj_deleteData(d);
+  return absl::OkStatus();
+}
+
+absl::StatusOr<UniqueMjModel> HumanoidTask::LoadHumanoidModel(const char* file, Ids* ids,
+                                                              double head_scale) {
   absl::StatusOr<UniqueMjModel> model = LoadEmbeddedModel(file);
   if (!model.ok()) return model.status();
+  if (absl::Status s = ScaleHumanoidHead(model->get(), head_scale); !s.ok()) return s;
   const mjModel* m = model->get();
   if (m->njnt < 1 || m->jnt_type[0] != mjJNT_FREE || m->nv > kMaxDofs) {
     return absl::FailedPreconditionError(

@@ -45,6 +45,17 @@
 
 namespace polo::models {
 
+// Paper Fig. 4b's perturbed model: the "head" geom's radius (and its
+// touch site's) times `scale`, the "head" body's mass times scale³ and its
+// inertia times scale⁵ — a larger head of the same density, as recompiling
+// humanoid.xml with a larger radius would give — then mj_setConst. The
+// head's position on the neck is kept. InvalidArgument naming head_scale
+// unless kMinHeadScale <= scale <= kMaxHeadScale; NotFound if the model has
+// no head body, geom or head_touch site.
+inline constexpr double kMinHeadScale = 0.5;
+inline constexpr double kMaxHeadScale = 2.0;
+absl::Status ScaleHumanoidHead(mjModel* m, double scale);
+
 class HumanoidTask : public Task {
  public:
   static constexpr int kNumHumanoidFeatures = 34;
@@ -96,11 +107,13 @@ class HumanoidTask : public Task {
     int touch_adr[5] = {-1, -1, -1, -1, -1};
   };
 
-  // Loads the embedded `file` and finds the ids. Returns the loader's error,
+  // Loads the embedded `file`, scales its head by `head_scale`
+  // (ScaleHumanoidHead) and finds the ids. Returns the loader's error,
   // or NotFound / FailedPrecondition if the model lacks what the features
   // need (bodies, sites, touch sensors named as in humanoid.xml; a free root
-  // joint first; at most kMaxDofs dofs).
-  static absl::StatusOr<UniqueMjModel> LoadHumanoidModel(const char* file, Ids* ids);
+  // joint first; at most kMaxDofs dofs), or ScaleHumanoidHead's error.
+  static absl::StatusOr<UniqueMjModel> LoadHumanoidModel(const char* file, Ids* ids,
+                                                         double head_scale);
 
   HumanoidTask(std::string name, UniqueMjModel model, const Ids& ids,
                std::vector<std::string> metric_names);

@@ -12,9 +12,9 @@ namespace polo::models {
 HumanoidWalkTask::HumanoidWalkTask(UniqueMjModel model, const Ids& ids)
     : HumanoidTask("humanoid_walk", std::move(model), ids, {"root_height", "forward_speed"}) {}
 
-absl::StatusOr<std::unique_ptr<Task>> HumanoidWalkTask::Create() {
+absl::StatusOr<std::unique_ptr<Task>> HumanoidWalkTask::Create(double head_scale) {
   Ids ids;
-  absl::StatusOr<UniqueMjModel> model = LoadHumanoidModel("humanoid.xml", &ids);
+  absl::StatusOr<UniqueMjModel> model = LoadHumanoidModel("humanoid.xml", &ids, head_scale);
   if (!model.ok()) return model.status();
   return std::unique_ptr<Task>(new HumanoidWalkTask(*std::move(model), ids));
 }

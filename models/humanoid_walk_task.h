@@ -27,8 +27,9 @@ class HumanoidWalkTask : public HumanoidTask {
  public:
   static constexpr double kTargetSpeed = 1.0;  // m/s along +x
 
-  // Returns the model loader's error if the embedded model does not load.
-  static absl::StatusOr<std::unique_ptr<Task>> Create();
+  // Returns the model loader's error if the embedded model does not load, or
+  // ScaleHumanoidHead's for a bad head_scale.
+  static absl::StatusOr<std::unique_ptr<Task>> Create(double head_scale = 1.0);
 
   void Reset(const mjModel* m, mjData* d, uint64_t seed) const override;
 

@@ -17,29 +17,40 @@
 namespace polo::models {
 namespace {
 
-using Factory = absl::StatusOr<std::unique_ptr<Task>> (*)();
+using Factory = absl::StatusOr<std::unique_ptr<Task>> (*)(const TaskOptions&);
 
 struct Entry {
   const char* name;
+  bool has_head;  // takes TaskOptions::head_scale
   Factory make;
 };
 
 // Sorted by name.
 constexpr Entry kTasks[] = {
-    {"humanoid_box", &HumanoidBoxTask::Create},
-    {"humanoid_getup", [] { return HumanoidGetupTask::Create(/*sparse=*/false); }},
-    {"humanoid_getup_sparse", [] { return HumanoidGetupTask::Create(/*sparse=*/true); }},
-    {"humanoid_walk", &HumanoidWalkTask::Create},
-    {"point_mass_box", &PointMassTask::CreateBox},
-    {"point_mass_goal", &PointMassGoalTask::Create},
-    {"point_mass_maze", &PointMassTask::CreateMaze},
+    {"humanoid_box", true, [](const TaskOptions& o) { return HumanoidBoxTask::Create(o.head_scale); }},
+    {"humanoid_getup", true,
+     [](const TaskOptions& o) { return HumanoidGetupTask::Create(/*sparse=*/false, o.head_scale); }},
+    {"humanoid_getup_sparse", true,
+     [](const TaskOptions& o) { return HumanoidGetupTask::Create(/*sparse=*/true, o.head_scale); }},
+    {"humanoid_walk", true,
+     [](const TaskOptions& o) { return HumanoidWalkTask::Create(o.head_scale); }},
+    {"point_mass_box", false, [](const TaskOptions&) { return PointMassTask::CreateBox(); }},
+    {"point_mass_goal", false, [](const TaskOptions&) { return PointMassGoalTask::Create(); }},
+    {"point_mass_maze", false, [](const TaskOptions&) { return PointMassTask::CreateMaze(); }},
 };
 
 }  // namespace
 
-absl::StatusOr<std::unique_ptr<Task>> MakeTask(std::string_view name) {
+absl::StatusOr<std::unique_ptr<Task>> MakeTask(std::string_view name,
+                                               const TaskOptions& options) {
   for (const Entry& entry : kTasks) {
-    if (name == entry.name) return entry.make();
+    if (name != entry.name) continue;
+    if (options.head_scale != 1.0 && !entry.has_head) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "head_scale: got ", options.head_scale, " for task '", entry.name,
+          "', which has no head; expected 1 (only humanoid tasks take a head scale)"));
+    }
+    return entry.make(options);
   }
   return absl::InvalidArgumentError(absl::StrCat(
       "unknown task '", std::string(name), "'; known tasks: ", absl::StrJoin(TaskNames(), ", ")));

@@ -17,10 +17,20 @@
 
 namespace polo::models {
 
+// Variations of a task's model.
+struct TaskOptions {
+  // Humanoid tasks only: the head's size (and mass, at the same density)
+  // times this (ScaleHumanoidHead in models/humanoid_task.h; paper Fig. 4b).
+  // 1 = the nominal model.
+  double head_scale = 1.0;
+};
+
 // Builds the task `name`, loading its embedded model. Returns InvalidArgument
-// listing the known names if `name` is unknown, or the task's own error if
-// its model fails to load.
-absl::StatusOr<std::unique_ptr<Task>> MakeTask(std::string_view name);
+// listing the known names if `name` is unknown, InvalidArgument naming
+// head_scale if options.head_scale != 1 on a task without a head or out of
+// range, or the task's own error if its model fails to load.
+absl::StatusOr<std::unique_ptr<Task>> MakeTask(std::string_view name,
+                                               const TaskOptions& options = {});
 
 // Names MakeTask accepts, sorted.
 std::vector<std::string> TaskNames();

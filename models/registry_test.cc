@@ -85,5 +85,53 @@ TEST_F(RegistryTest, UnknownNameIsInvalidArgumentListingKnownNames) {
   }
 }
 
+TaskOptions HeadScale(double scale) {
+  TaskOptions options;
+  options.head_scale = scale;
+  return options;
+}
+
+TEST_F(RegistryTest, HeadScaleGrowsTheHumanoidsHeadAtTheSameDensity) {
+  absl::StatusOr<std::unique_ptr<Task>> nominal = MakeTask("humanoid_getup");
+  absl::StatusOr<std::unique_ptr<Task>> scaled = MakeTask("humanoid_getup", HeadScale(1.5));
+  ASSERT_TRUE(nominal.ok()) << nominal.status();
+  ASSERT_TRUE(scaled.ok()) << scaled.status();
+  const mjModel* m0 = (*nominal)->model();
+  const mjModel* m1 = (*scaled)->model();
+  const int head = mj_name2id(m0, mjOBJ_BODY, "head");
+  const int geom = mj_name2id(m0, mjOBJ_GEOM, "head");
+  ASSERT_GE(head, 0);
+  ASSERT_GE(geom, 0);
+  EXPECT_DOUBLE_EQ(m1->geom_size[3 * geom], 1.5 * m0->geom_size[3 * geom]);
+  EXPECT_NEAR(m1->body_mass[head], 3.375 * m0->body_mass[head], 1e-12);
+  EXPECT_NEAR(m1->body_inertia[3 * head], std::pow(1.5, 5) * m0->body_inertia[3 * head], 1e-12);
+  // mj_setConst ran: the whole body's mass (world's subtree) carries the change.
+  EXPECT_NEAR(m1->body_subtreemass[0] - m0->body_subtreemass[0],
+              2.375 * m0->body_mass[head], 1e-9);
+  // The heavier head still lies down and settles without warnings.
+  UniqueMjData d(mj_makeData(m1));
+  (*scaled)->Reset(m1, d.get(), 3);
+  EXPECT_TRUE(StepWithoutWarnings(m1, d.get(), 500));
+  for (const char* name : {"humanoid_box", "humanoid_walk", "humanoid_getup_sparse"}) {
+    EXPECT_TRUE(MakeTask(name, HeadScale(1.75)).ok()) << name;
+  }
+}
+
+TEST_F(RegistryTest, HeadScaleIsRefusedOffRangeAndOnTasksWithoutAHead) {
+  for (double bad : {0.0, 0.49, 2.01, -1.0, std::nan("")}) {
+    absl::StatusOr<std::unique_ptr<Task>> task = MakeTask("humanoid_getup", HeadScale(bad));
+    ASSERT_FALSE(task.ok()) << bad;
+    EXPECT_EQ(task.status().code(), absl::StatusCode::kInvalidArgument);
+    EXPECT_NE(task.status().message().find("head_scale"), std::string::npos) << task.status();
+  }
+  absl::StatusOr<std::unique_ptr<Task>> task = MakeTask("point_mass_box", HeadScale(1.25));
+  ASSERT_FALSE(task.ok());
+  EXPECT_EQ(task.status().code(), absl::StatusCode::kInvalidArgument);
+  const std::string message(task.status().message());
+  EXPECT_NE(message.find("head_scale"), std::string::npos) << message;
+  EXPECT_NE(message.find("no head"), std::string::npos) << message;
+  EXPECT_TRUE(MakeTask("point_mass_box", HeadScale(1.0)).ok());
+}
+
 }  // namespace
 }  // namespace polo::models

@@ -1,0 +1,1 @@
+seed0/weights.pb
