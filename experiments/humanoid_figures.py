@@ -1,13 +1,14 @@
+#!/usr/bin/python3
 """The paper's humanoid figures (Fig. 3, Fig. 3 right, Fig. 4a, Fig. 4b) from
 MPC evaluations and POLO run folders; results/README.md says what each
 shows and the exact commands.
 
-  python3 experiments/humanoid_figures.py run PART... [--mpc BIN] [--out DIR]
+  experiments/humanoid_figures.py run PART... [--mpc BIN] [--out DIR]
       PART: fig3_right, fig3_left, fig4b, tasks (or all). Runs
       //experiments:mpc (build it first: bazel build -c opt //experiments:mpc)
       for every evaluation of the part not yet in DIR/mpc.csv, one at a
       time, appending a row per evaluation. Resumable.
-  python3 experiments/humanoid_figures.py plot [--out DIR] [--results DIR]
+  experiments/humanoid_figures.py plot [--out DIR] [--results DIR]
       Writes the figures' CSVs and PNGs into DIR from DIR/mpc.csv,
       DIR/fig3_right/*.csv and the POLO run folders under --results.
 
@@ -155,6 +156,11 @@ def mean(xs):
     return sum(xs) / len(xs) if xs else float("nan")
 
 
+def legend(ax, **kwargs):
+    if ax.get_legend_handles_labels()[0]:
+        ax.legend(**kwargs)
+
+
 def write_csv(path, fields, rows):
     with open(path, "w", encoding="utf-8", newline="") as f:
         writer = csv.writer(f)
@@ -207,7 +213,7 @@ def plot(args):
     ax.set_xlabel("planning horizon H")
     ax.set_ylabel("mean reward per step")
     ax.set_title("humanoid_getup: POLO vs MPC (paper Fig. 3)")
-    ax.legend()
+    legend(ax)
     fig.tight_layout()
     fig.savefig(os.path.join(out, "fig3_left_horizon.png"), dpi=110)
     plt.close(fig)
@@ -228,7 +234,7 @@ def plot(args):
     ax.set_xlabel("step")
     ax.set_ylabel("root height (m)")
     ax.set_title("value-only MPC, H = 64, no reward (Fig. 3 right)")
-    ax.legend()
+    legend(ax)
     fig.tight_layout()
     fig.savefig(os.path.join(out, "fig3_right_value_only.png"), dpi=110)
     plt.close(fig)
@@ -263,7 +269,7 @@ def plot(args):
     ax.set_xlabel("agent steps")
     ax.set_ylabel("mean reward per step (episode)")
     ax.set_title("humanoid_getup: N-step targets (Fig. 4a)")
-    ax.legend(fontsize=8)
+    legend(ax, fontsize=8)
     fig.tight_layout()
     fig.savefig(os.path.join(out, "fig4a_target_horizon.png"), dpi=110)
     plt.close(fig)
@@ -282,7 +288,7 @@ def plot(args):
     ax.set_xlabel("head scale (nominal = 1)")
     ax.set_ylabel("mean reward per step")
     ax.set_title("value of the nominal model, larger heads (Fig. 4b)")
-    ax.legend()
+    legend(ax)
     fig.tight_layout()
     fig.savefig(os.path.join(out, "fig4b_head_scale.png"), dpi=110)
     plt.close(fig)
