@@ -1,5 +1,5 @@
 // The MJCF files of models/ (point_mass_box.xml, point_mass_maze.xml,
-// humanoid.xml, humanoid_box.xml), compiled into the binary at build time by
+// humanoid.xml, humanoid_box.xml, hand_cube.xml), compiled into the binary at build time by
 // the genrule in models/BUILD, so that every binary carries its models and
 // runs on any machine without runfiles or a source tree.
 //

@@ -28,11 +28,12 @@ UniqueMjModel Load(std::string_view file) {
   return model.ok() ? *std::move(model) : nullptr;
 }
 
-TEST(EmbeddedModelsTest, EmbedsTheFourProjectModels) {
+TEST(EmbeddedModelsTest, EmbedsTheFiveProjectModels) {
   std::vector<std::string_view> files = EmbeddedModelFiles();
   std::sort(files.begin(), files.end());
-  EXPECT_EQ(files, (std::vector<std::string_view>{"humanoid.xml", "humanoid_box.xml",
-                                                  "point_mass_box.xml", "point_mass_maze.xml"}));
+  EXPECT_EQ(files, (std::vector<std::string_view>{"hand_cube.xml", "humanoid.xml",
+                                                  "humanoid_box.xml", "point_mass_box.xml",
+                                                  "point_mass_maze.xml"}));
   for (std::string_view file : files) {
     EXPECT_NE(EmbeddedModelXml(file).find("<mujoco model="), std::string_view::npos) << file;
   }

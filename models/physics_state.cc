@@ -33,14 +33,20 @@ std::string DescribeIndex(const mjModel* m, int i) {
   i -= m->nv;
   if (i < m->na) return absl::StrCat("act[", i, "]");
   i -= m->na;
-  return absl::StrCat("qacc_warmstart[", i, "]");
+  if (i < m->nv) return absl::StrCat("qacc_warmstart[", i, "]");
+  i -= m->nv;
+  if (i < 3 * m->nmocap) return absl::StrCat("mocap_pos[", i, "]");
+  i -= 3 * m->nmocap;
+  return absl::StrCat("mocap_quat[", i, "]");
 }
 
 }  // namespace
 
 static_assert(sizeof(mjtNum) == sizeof(double), "the flat state stores mjtNum as double");
 
-int PhysicsStateSize(const mjModel* m) { return 1 + m->nq + m->nv + m->na + m->nv; }
+int PhysicsStateSize(const mjModel* m) {
+  return 1 + m->nq + m->nv + m->na + m->nv + 7 * m->nmocap;
+}
 
 void CapturePhysicsState(const mjModel* m, const mjData* d, double* state) {
   state[0] = d->time;
@@ -49,6 +55,8 @@ void CapturePhysicsState(const mjModel* m, const mjData* d, double* state) {
   CopyOut(d->qvel, m->nv, out);
   CopyOut(d->act, m->na, out);
   CopyOut(d->qacc_warmstart, m->nv, out);
+  CopyOut(d->mocap_pos, 3 * m->nmocap, out);
+  CopyOut(d->mocap_quat, 4 * m->nmocap, out);
 }
 
 void RestorePhysicsState(const mjModel* m, const double* state, mjData* d) {
@@ -58,6 +66,8 @@ void RestorePhysicsState(const mjModel* m, const double* state, mjData* d) {
   CopyIn(in, m->nv, d->qvel);
   CopyIn(in, m->na, d->act);
   CopyIn(in, m->nv, d->qacc_warmstart);
+  CopyIn(in, 3 * m->nmocap, d->mocap_pos);
+  CopyIn(in, 4 * m->nmocap, d->mocap_quat);
 }
 
 absl::Status ValidatePhysicsState(const mjModel* m, absl::Span<const double> state,
@@ -66,7 +76,10 @@ absl::Status ValidatePhysicsState(const mjModel* m, absl::Span<const double> sta
   if (state.size() != static_cast<size_t>(expected)) {
     return absl::InvalidArgumentError(
         absl::StrCat(field, " has ", state.size(), " values, expected ", expected, " (1 time + nq ",
-                     m->nq, " + nv ", m->nv, " + na ", m->na, " + nv ", m->nv, " warm start)"));
+                     m->nq, " + nv ", m->nv, " + na ", m->na, " + nv ", m->nv, " warm start",
+                     m->nmocap > 0 ? absl::StrCat(" + 7 x nmocap ", m->nmocap, " mocap poses")
+                                   : std::string(),
+                     ")"));
   }
   for (int i = 0; i < expected; ++i) {
     if (!std::isfinite(state[i])) {

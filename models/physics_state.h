@@ -2,9 +2,14 @@
 // restore the simulator exactly: rollouts started from a restored state are
 // bit-identical to rollouts started from the original mjData.
 //
-// Layout: [time, qpos (nq), qvel (nv), act (na), qacc_warmstart (nv)].
+// Layout: [time, qpos (nq), qvel (nv), act (na), qacc_warmstart (nv),
+//          mocap_pos (3·nmocap), mocap_quat (4·nmocap)].
 // qacc_warmstart is included because the constraint solver starts from it,
-// so leaving it out changes the next step in the last bits.
+// so leaving it out changes the next step in the last bits. The mocap poses
+// are inputs that mj_step never changes but tasks may set (hand_cube keeps
+// its goal orientation in a mocap body's quaternion), so rollouts and
+// targets started from a stored state see the goal that state had. Models
+// without mocap bodies (nmocap = 0) have exactly the first five parts.
 #ifndef POLO_MODELS_PHYSICS_STATE_H_
 #define POLO_MODELS_PHYSICS_STATE_H_
 

@@ -94,7 +94,7 @@ TEST_F(PhysicsStateTest, CaptureThenRestoreRoundTripsEveryField) {
 }
 
 TEST_F(PhysicsStateTest, RestoredStateGivesBitIdenticalNextSteps) {
-  for (const char* name : {"humanoid_getup", "humanoid_box", "point_mass_maze"}) {
+  for (const char* name : {"humanoid_getup", "humanoid_box", "point_mass_maze", "hand_cube"}) {
     std::unique_ptr<Task> task = MustMakeTask(name);
     ASSERT_NE(task, nullptr);
     ExpectRestoredRunIsBitIdentical(*task);
@@ -138,6 +138,64 @@ TEST_F(PhysicsStateTest, ValidateRejectsNanAndInfNamingTheEntry) {
   status = ValidatePhysicsState(m, state, "job.state");
   EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
   EXPECT_NE(status.message().find("(qacc_warmstart[26]) is inf"), std::string::npos) << status;
+}
+
+TEST_F(PhysicsStateTest, ModelsWithoutMocapBodiesKeepTheFivePartLayout) {
+  for (const char* name : {"humanoid_getup", "point_mass_maze"}) {
+    std::unique_ptr<Task> task = MustMakeTask(name);
+    ASSERT_NE(task, nullptr);
+    const mjModel* m = task->model();
+    ASSERT_EQ(m->nmocap, 0) << name;
+    EXPECT_EQ(PhysicsStateSize(m), 1 + m->nq + m->nv + m->na + m->nv) << name;
+  }
+}
+
+TEST_F(PhysicsStateTest, HandStateRoundTripsTheGoalPose) {
+  std::unique_ptr<Task> task = MustMakeTask("hand_cube");
+  ASSERT_NE(task, nullptr);
+  const mjModel* m = task->model();
+  ASSERT_EQ(m->nmocap, 1);
+  const int size = PhysicsStateSize(m);
+  EXPECT_EQ(size, 1 + 31 + 30 + 0 + 30 + 3 + 4);
+  UniqueMjData d(mj_makeData(m));
+  task->Reset(m, d.get(), 4);
+  task->Disturb(m, d.get(), 4, 75);  // a goal other than the reset's
+  ASSERT_TRUE(StepWithoutWarnings(m, d.get(), 5));
+  std::vector<double> state(size);
+  CapturePhysicsState(m, d.get(), state.data());
+  EXPECT_TRUE(SameBits(state.data() + size - 7, d->mocap_pos, 3));
+  EXPECT_TRUE(SameBits(state.data() + size - 4, d->mocap_quat, 4));
+
+  UniqueMjData other(mj_makeData(m));
+  task->Reset(m, other.get(), 5);  // another goal
+  ASSERT_FALSE(SameBits(other->mocap_quat, d->mocap_quat, 4));
+  RestorePhysicsState(m, state.data(), other.get());
+  EXPECT_TRUE(SameBits(other->mocap_pos, d->mocap_pos, 3));
+  EXPECT_TRUE(SameBits(other->mocap_quat, d->mocap_quat, 4));
+  // The restored goal is what the kinematics (and so the reward) see.
+  mj_forward(m, other.get());
+  mj_forward(m, d.get());
+  const int goal = mj_name2id(m, mjOBJ_BODY, "goal");
+  ASSERT_GE(goal, 0);
+  EXPECT_TRUE(SameBits(other->xquat + 4 * goal, d->xquat + 4 * goal, 4));
+  EXPECT_EQ(task->Reward(m, other.get()), task->Reward(m, d.get()));
+}
+
+TEST_F(PhysicsStateTest, ValidateNamesMocapEntries) {
+  std::unique_ptr<Task> task = MustMakeTask("hand_cube");
+  ASSERT_NE(task, nullptr);
+  const mjModel* m = task->model();
+  std::vector<double> state(PhysicsStateSize(m), 0.0);
+  state.back() = std::numeric_limits<double>::quiet_NaN();
+  absl::Status status = ValidatePhysicsState(m, state, "s");
+  EXPECT_NE(status.message().find("s[98] (mocap_quat[3]) is nan"), std::string::npos) << status;
+  state.back() = 0.0;
+  state[size_t{1 + 31 + 30 + 30}] = std::numeric_limits<double>::infinity();
+  status = ValidatePhysicsState(m, state, "s");
+  EXPECT_NE(status.message().find("s[92] (mocap_pos[0]) is inf"), std::string::npos) << status;
+  state.pop_back();
+  status = ValidatePhysicsState(m, state, "s");
+  EXPECT_NE(status.message().find("+ 7 x nmocap 1 mocap poses"), std::string::npos) << status;
 }
 
 }  // namespace

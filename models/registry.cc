@@ -8,6 +8,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "models/hand_cube_task.h"
 #include "models/humanoid_box_task.h"
 #include "models/humanoid_getup_task.h"
 #include "models/humanoid_walk_task.h"
@@ -27,6 +28,7 @@ struct Entry {
 
 // Sorted by name.
 constexpr Entry kTasks[] = {
+    {"hand_cube", false, [](const TaskOptions&) { return HandCubeTask::Create(); }},
     {"humanoid_box", true, [](const TaskOptions& o) { return HumanoidBoxTask::Create(o.head_scale); }},
     {"humanoid_getup", true,
      [](const TaskOptions& o) { return HumanoidGetupTask::Create(/*sparse=*/false, o.head_scale); }},

@@ -29,6 +29,7 @@ struct Expected {
 
 const std::vector<Expected>& ExpectedTasks() {
   static const auto* tasks = new std::vector<Expected>{
+      {"hand_cube", 63, 300, true, {"orientation_error_deg", "within_20deg", "cube_dropped"}},
       {"humanoid_box", 39, 600, true, {"root_height", "forward_speed", "box_to_target"}},
       {"humanoid_getup", 34, 600, true, {"root_height", "forward_speed"}},
       {"humanoid_getup_sparse", 34, 600, true, {"root_height", "forward_speed"}},
@@ -40,7 +41,7 @@ const std::vector<Expected>& ExpectedTasks() {
   return *tasks;
 }
 
-TEST_F(RegistryTest, ListsTheSevenTasksSorted) {
+TEST_F(RegistryTest, ListsTheEightTasksSorted) {
   std::vector<std::string> expected;
   for (const Expected& task : ExpectedTasks()) expected.push_back(task.name);
   EXPECT_EQ(TaskNames(), expected);

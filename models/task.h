@@ -37,7 +37,7 @@ struct CoverageGrid {
 
 // Which of the paper's systems a task belongs to: it selects the run
 // presets (rpc/run_config.h, PresetRunConfig), never the task's name.
-enum class TaskFamily { kPointMass, kHumanoid };
+enum class TaskFamily { kPointMass, kHumanoid, kHand };
 
 class Task {
  public:
@@ -71,6 +71,19 @@ class Task {
   // Starts an episode: resets d, samples the initial state from the task's
   // distribution using `seed` (same seed, same state), then runs mj_forward.
   virtual void Reset(const mjModel* m, mjData* d, uint64_t seed) const = 0;
+
+  // An unmodelled disturbance of the real world (paper appendix B: the
+  // hand's goal changes every 75 steps, which the planner does not see, so
+  // it acts as an unmodelled external disturbance). planner::Agent calls it on the world it acts in, and only
+  // there: once per agent step, for episode_step = 1, 2, ... (the number of
+  // steps taken since Reset(m, d, episode_seed)), after the previous step's
+  // mj_step and reward and before the state is observed and planned from;
+  // it then runs mj_forward. It is never called inside rollouts or target
+  // computations, so the planner's internal model does not see the change
+  // coming. Must be deterministic in (episode_seed, episode_step, d) and
+  // allocation-free. The default changes nothing.
+  virtual void Disturb(const mjModel* m, mjData* d, uint64_t episode_seed,
+                       int episode_step) const {}
 
   // Names of the per-state task metrics, in the order Metrics() writes them.
   virtual const std::vector<std::string>& metric_names() const = 0;

@@ -1,5 +1,8 @@
 // How much a task's per-step work (Reward after every mj_step, Features at
-// the end of a horizon) costs next to raw physics, and how long a Reset takes.
+// the end of a horizon) costs next to raw physics, how long a Reset takes,
+// and the raw mj_step rate at rest (from the reset state, with the controls
+// Reset left, after kSettleSteps: e.g. the humanoid lying still, the hand
+// holding its cube).
 //
 //   bazel run -c opt //models:task_bench [-- task_name ...]
 //
@@ -25,6 +28,7 @@ using Clock = std::chrono::steady_clock;
 constexpr int kSteps = 20000;
 constexpr int kHorizon = 64;
 constexpr int kRepeats = 3;
+constexpr int kSettleSteps = 200;
 
 double Seconds(Clock::time_point start) {
   return std::chrono::duration<double>(Clock::now() - start).count();
@@ -56,6 +60,14 @@ double StepsPerSecond(const polo::models::Task& task, const std::vector<double>&
   return kSteps / Seconds(start);
 }
 
+// Raw steps per second of kSteps plain mj_step calls from the current state,
+// controls untouched.
+double RestStepsPerSecond(const mjModel* m, mjData* d) {
+  const Clock::time_point start = Clock::now();
+  for (int t = 0; t < kSteps; ++t) mj_step(m, d);
+  return kSteps / Seconds(start);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -76,16 +88,19 @@ int main(int argc, char** argv) {
     std::vector<double> state(polo::models::PhysicsStateSize(m));
     polo::models::CapturePhysicsState(m, d.get(), state.data());
     // Best of kRepeats, interleaved, against noise from other processes.
-    double raw = 0, full = 0;
+    double raw = 0, full = 0, rest = 0;
     for (int r = 0; r < kRepeats; ++r) {
       raw = std::max(raw, StepsPerSecond(**task, state, d.get(), false, &sink));
       full = std::max(full, StepsPerSecond(**task, state, d.get(), true, &sink));
     }
+    (*task)->Reset(m, d.get(), 0);
+    for (int t = 0; t < kSettleSteps; ++t) mj_step(m, d.get());
+    for (int r = 0; r < kRepeats; ++r) rest = std::max(rest, RestStepsPerSecond(m, d.get()));
     worst_ratio = std::min(worst_ratio, full / raw);
     std::printf(
         "%-22s reset %.2f ms  raw %.0f steps/s  with reward+features %.0f steps/s  "
-        "ratio %.3f\n",
-        name.c_str(), reset_ms, raw, full, full / raw);
+        "ratio %.3f  at rest %.0f steps/s (%d contacts)\n",
+        name.c_str(), reset_ms, raw, full, full / raw, rest, d->ncon);
   }
   std::printf("worst_task_overhead_ratio=%.3f (sink %g)\n", worst_ratio, sink);
   return 0;

@@ -1,7 +1,6 @@
 #include "planner/agent.h"
 
 #include <algorithm>
-
 #include <utility>
 
 #include "models/physics_state.h"
@@ -29,6 +28,8 @@ absl::StatusOr<std::unique_ptr<Agent>> Agent::Create(const models::Task* task,
 
 void Agent::Reset(uint64_t seed) {
   task_->Reset(task_->model(), data_.get(), seed);
+  episode_seed_ = seed;
+  episode_step_ = 0;
   mppi_->Reset();
   std::fill(plan_.begin(), plan_.end(), 0.0);
   Observe();
@@ -51,6 +52,10 @@ AgentStep Agent::Step(uint64_t step, TerminalValue* value) {
   result.reward = task_->Reward(m, data_.get());
   std::copy(mppi_->nominal().begin(), mppi_->nominal().end(), plan_.begin());
   mppi_->Shift();
+  // The world changes in ways the planner did not model (a no-op for most
+  // tasks); after the reward, so r(s_t, a_t) is scored on s_t as it was.
+  ++episode_step_;
+  task_->Disturb(m, data_.get(), episode_seed_, episode_step_);
   // mj_step left the kinematics of s_t; features and metrics are of s_{t+1}.
   mj_forward(m, data_.get());
   Observe();

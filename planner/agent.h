@@ -4,8 +4,12 @@
 //
 // Each Step: capture the world's full physics state s_t, optimise the
 // nominal from it, apply the first action a_t, step the world, score
-// r(s_t, a_t), and shift the nominal. Episodes are episode_length() steps;
-// the caller decides when to reset.
+// r(s_t, a_t), and shift the nominal; then apply the task's unmodelled
+// disturbance for the new episode step (models::Task::Disturb, e.g. the
+// hand's goal change) to the world only, run mj_forward and observe
+// s_{t+1}. The planner therefore plans from the disturbed state but its
+// rollouts never see a disturbance coming. Episodes are episode_length()
+// steps; the caller decides when to reset.
 //
 // Thread-compatible; allocation-free after Create.
 #ifndef POLO_PLANNER_AGENT_H_
@@ -36,7 +40,7 @@ class Agent {
                                                        ThreadPool* pool);
 
   // Starts an episode from the task's reset distribution and clears the
-  // nominal.
+  // nominal. `seed` is the episode seed Task::Disturb receives.
   void Reset(uint64_t seed);
 
   // One control step at global step index `step` (the noise key). value may
@@ -58,6 +62,8 @@ class Agent {
   // repeating the last row if the horizon is shorter.
   void CopyPlan(int steps, float* out) const;
   const models::Task& task() const { return *task_; }
+  // Steps taken since the last Reset.
+  int episode_step() const { return episode_step_; }
 
  private:
   Agent(const models::Task* task, std::unique_ptr<Mppi> mppi);
@@ -71,6 +77,8 @@ class Agent {
   std::vector<double> features_;
   std::vector<double> metrics_;
   std::vector<double> plan_;
+  uint64_t episode_seed_ = 0;  // The seed of the last Reset.
+  int episode_step_ = 0;
 };
 
 }  // namespace polo::planner

@@ -69,6 +69,29 @@ TEST_F(LearnerFlagsTest, HumanoidTasksGetTheHumanoidPresets) {
   EXPECT_EQ(c->final_kappa(), 0.0);
 }
 
+TEST_F(LearnerFlagsTest, TheHandGetsThePapersHandSettingsAndAValidConfig) {
+  absl::SetFlag(&FLAGS_task, std::string("hand_cube"));
+  absl::StatusOr<polo::RunConfig> c = RunConfigFromFlags();
+  ASSERT_TRUE(c.ok()) << c.status();
+  EXPECT_EQ(c->mppi().num_rollouts(), 80);
+  EXPECT_EQ(c->mppi().horizon(), 32);
+  EXPECT_EQ(c->mppi().temperature(), 0.02);
+  EXPECT_FALSE(c->mppi().normalized_temperature());
+  EXPECT_EQ(c->ensemble().ensemble_size(), 6);
+  EXPECT_EQ(c->ensemble().hidden_sizes_size(), 2);
+  EXPECT_EQ(c->ensemble().hidden_sizes(0), 64);
+  EXPECT_EQ(c->ensemble().hidden_sizes(1), 64);
+  EXPECT_EQ(c->training().update_every(), 25);
+  EXPECT_EQ(c->training().gradient_steps(), 16);
+  EXPECT_EQ(c->training().minibatch_size(), 16);
+  EXPECT_EQ(c->targets().horizon(), 16);
+  EXPECT_TRUE(c->targets().warm_start());
+  EXPECT_EQ(c->total_steps(), 2500u);
+  EXPECT_EQ(c->episode_length(), 300);
+  std::unique_ptr<models::Task> task = *models::MakeTask("hand_cube");
+  EXPECT_TRUE(rpc::ValidateRunConfig(*c, *task).ok()) << rpc::ValidateRunConfig(*c, *task);
+}
+
 TEST_F(LearnerFlagsTest, AHumanoidRunWithoutAnEndKeepsKappaUnlessFinalKappaIsGiven) {
   absl::SetFlag(&FLAGS_task, std::string("humanoid_getup"));
   absl::SetFlag(&FLAGS_total_steps, int64_t{0});
@@ -108,7 +131,7 @@ TEST_F(LearnerFlagsTest, PointMassWorldsKeepAlgorithmOneWithoutWarmStart) {
 }
 
 TEST_F(LearnerFlagsTest, WithoutFlagsTheConfigIsTheTaskFamilysPresetExactly) {
-  for (const char* name : {"point_mass_maze", "humanoid_getup", "humanoid_walk"}) {
+  for (const char* name : {"point_mass_maze", "humanoid_getup", "humanoid_walk", "hand_cube"}) {
     absl::SetFlag(&FLAGS_task, std::string(name));
     absl::StatusOr<polo::RunConfig> c = RunConfigFromFlags();
     ASSERT_TRUE(c.ok()) << c.status();
