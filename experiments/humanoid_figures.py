@@ -4,7 +4,7 @@ MPC evaluations and POLO run folders; results/README.md says what each
 shows and the exact commands.
 
   experiments/humanoid_figures.py run PART... [--mpc BIN] [--out DIR]
-      PART: fig3_right, fig3_left, fig4b, tasks (or all). Runs
+      PART: fig3_right, fig3_left, fig3_polo, fig4b, tasks (or all). Runs
       //experiments:mpc (build it first: bazel build -c opt //experiments:mpc)
       for every evaluation of the part not yet in DIR/mpc.csv, one at a
       time, appending a row per evaluation. Resumable.
@@ -35,7 +35,10 @@ FIELDS = ["id", "figure", "task", "method", "horizon", "head_scale", "seed", "st
           "mean_forward_speed", "final_box_to_target", "ms_per_step", "wall_s"]
 
 
-def evaluations(part, weights):
+VARIANTS = {16: "horizon16", 32: "", 64: "horizon64"}
+
+
+def evaluations(part, weights, results):
     """(id, figure, task, method, horizon, head_scale, seed, steps, weights, extra flags)."""
     out = []
     if part == "fig3_right":
@@ -52,6 +55,17 @@ def evaluations(part, weights):
             for seed in (0, 1, 2):
                 out.append((f"fig3_left/mpc_h{h}_seed{seed}", "fig3_left", "humanoid_getup", "mpc",
                             h, 1.0, seed, 600, "", []))
+    elif part == "fig3_polo":
+        # The paper's Fig. 3 measure of POLO: MPC at the run's horizon with its
+        # final value (kappa 0), averaged over 3 trials.
+        for h in HORIZONS:
+            base = os.path.join(results, "humanoid_getup", VARIANTS[h])
+            for run_seed in sorted(polo_runs(results, "humanoid_getup", VARIANTS[h])):
+                run_weights = os.path.join(base, f"seed{run_seed}", "weights.pb")
+                for seed in (0, 1, 2):
+                    out.append((f"fig3_polo/h{h}_run{run_seed}_seed{seed}", "fig3_polo",
+                                "humanoid_getup", f"polo_value_run{run_seed}", h, 1.0, seed, 600,
+                                run_weights, [f"--value={run_weights}", "--kappa=0"]))
     elif part == "fig4b":
         for scale in HEAD_SCALES:
             for h in HORIZONS:
@@ -65,7 +79,7 @@ def evaluations(part, weights):
                             600, "", []))
     else:
         sys.exit(f"humanoid_figures: unknown part '{part}'; expected fig3_right, fig3_left, "
-                 "fig4b, tasks or all")
+                 "fig3_polo, fig4b, tasks or all")
     return out
 
 
@@ -94,10 +108,11 @@ def run(args):
     if os.path.exists(table):
         with open(table, encoding="utf-8") as f:
             done = {r["id"] for r in csv.DictReader(f)}
-    parts = ["fig3_right", "fig3_left", "fig4b", "tasks"] if args.parts == ["all"] else args.parts
+    parts = (["fig3_right", "fig3_left", "fig3_polo", "fig4b", "tasks"] if args.parts == ["all"]
+             else args.parts)
     for part in parts:
         for (eid, figure, task, method, horizon, scale, seed, steps, weights,
-             extra) in evaluations(part, args.weights):
+             extra) in evaluations(part, args.weights, args.results):
             if eid in done:
                 continue
             keep = figure == "fig3_right"
@@ -122,7 +137,7 @@ def run(args):
             row.update(summarise(trace))
             new = not os.path.exists(table)
             with open(table, "a", encoding="utf-8", newline="") as f:
-                writer = csv.DictWriter(f, FIELDS)
+                writer = csv.DictWriter(f, FIELDS, lineterminator="\n")
                 if new:
                     writer.writeheader()
                 writer.writerow(row)
@@ -163,7 +178,7 @@ def legend(ax, **kwargs):
 
 def write_csv(path, fields, rows):
     with open(path, "w", encoding="utf-8", newline="") as f:
-        writer = csv.writer(f)
+        writer = csv.writer(f, lineterminator="\n")
         writer.writerow(fields)
         writer.writerows(rows)
     print(f"wrote {path}")
@@ -184,25 +199,31 @@ def plot(args):
         return [r for r in mpc if all(str(r[k]) == str(v) for k, v in match.items())]
 
     # Fig. 3 left: last-episode mean reward of POLO against plain MPC per horizon.
-    variants = {16: "horizon16", 32: "", 64: "horizon64"}
+    # "polo": the run's last training episode; "polo_value": MPC at the run's
+    # horizon with its final value, 3 trials (the paper's measure); "mpc":
+    # plain MPC, 3 trials. Each row one episode of 600 steps.
     rows = []
     for h in HORIZONS:
-        for seed, episodes in polo_runs(results, "humanoid_getup", variants[h]).items():
+        for seed, episodes in polo_runs(results, "humanoid_getup", VARIANTS[h]).items():
             if len(episodes) >= 20:
                 last = episodes[-1]
-                rows.append(["polo", h, seed, f"{last['mean_reward']:.4f}",
+                rows.append(["polo", h, seed, "", f"{last['mean_reward']:.4f}",
                              f"{last.get('frac_standing', 0):.3f}",
                              f"{last.get('max_root_height', 0):.3f}"])
+        for r in mpc_rows(figure="fig3_polo", horizon=h):
+            rows.append(["polo_value", h, r["method"].replace("polo_value_run", ""), r["seed"],
+                         r["mean_reward"], r["frac_standing"], r["max_root_height"]])
         for r in mpc_rows(figure="fig3_left", horizon=h):
-            rows.append(["mpc", h, r["seed"], r["mean_reward"], r["frac_standing"],
+            rows.append(["mpc", h, "", r["seed"], r["mean_reward"], r["frac_standing"],
                          r["max_root_height"]])
     write_csv(os.path.join(out, "fig3_left_horizon.csv"),
-              ["method", "horizon", "seed", "mean_reward", "frac_standing", "max_root_height"],
-              rows)
+              ["method", "horizon", "run_seed", "eval_seed", "mean_reward", "frac_standing",
+               "max_root_height"], rows)
     fig, ax = plt.subplots(figsize=(5, 3.6))
-    for method, marker, label in (("polo", "o", "POLO (last of 20 episodes)"),
-                                  ("mpc", "s", "plain MPC (600 steps)")):
-        pts = [(int(r[1]), float(r[3])) for r in rows if r[0] == method]
+    for method, marker, label in (("polo_value", "o", "POLO: MPC + its learned value"),
+                                  ("polo", "^", "POLO: last training episode"),
+                                  ("mpc", "s", "plain MPC")):
+        pts = [(int(r[1]), float(r[4])) for r in rows if r[0] == method]
         if pts:
             ax.scatter([p[0] for p in pts], [p[1] for p in pts], marker=marker, alpha=0.5)
             hs = sorted({p[0] for p in pts})

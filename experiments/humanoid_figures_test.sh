@@ -41,12 +41,18 @@ for variant in "" horizon16/ target_horizon1/; do
     echo "{\"episode\":${i},\"agent_steps\":$((600 * i)),\"mean_reward\":0.${i},\"frac_standing\":0.5,\"max_root_height\":1.2}"
   done > "${results}/humanoid_getup/${variant}seed0/episodes.jsonl"
 done
+/usr/bin/python3 "${script}" run fig3_polo --mpc="${fake}" --out="${out}" --results="${results}" > /dev/null
+# POLO runs at H = 16 and 32 (seed 0 each), 3 evaluation trials each with the run's own weights.
+[[ $(grep -c '^fig3_polo/' "${out}/mpc.csv") -eq 6 ]] || { echo "FAIL: fig3_polo rows"; exit 1; }
+grep -q -- "--horizon=16 .*--value=${results}/humanoid_getup/horizon16/seed0/weights.pb --kappa=0" "${dir}/calls" \
+  || { echo "FAIL: H16 run's weights not used at H16"; exit 1; }
 /usr/bin/python3 "${script}" plot --out="${out}" --results="${results}" > /dev/null
 for f in fig3_left_horizon fig3_right_value_only fig4a_target_horizon fig4b_head_scale; do
   [[ -s "${out}/${f}.csv" ]] || { echo "FAIL: ${f}.csv missing"; exit 1; }
   [[ "$(head -c 8 "${out}/${f}.png" | od -An -tx1 | tr -d ' \n')" == "89504e470d0a1a0a" ]] \
     || { echo "FAIL: ${f}.png is not a PNG"; exit 1; }
 done
-grep -q '^polo,16,0,0.2000,' "${out}/fig3_left_horizon.csv" || { echo "FAIL: POLO H16 last episode"; cat "${out}/fig3_left_horizon.csv"; exit 1; }
+grep -q '^polo,16,0,,0.2000,' "${out}/fig3_left_horizon.csv" || { echo "FAIL: POLO H16 last episode"; cat "${out}/fig3_left_horizon.csv"; exit 1; }
+grep -q '^polo_value,32,0,2,1,0.5,1.2$' "${out}/fig3_left_horizon.csv" || { echo "FAIL: polo_value row"; cat "${out}/fig3_left_horizon.csv"; exit 1; }
 [[ $(grep -c '^1,0,' "${out}/fig4a_target_horizon.csv") -eq 20 ]] || { echo "FAIL: N=1 curve"; exit 1; }
 echo "humanoid_figures_test: ok"
