@@ -128,15 +128,28 @@ int Run() {
   mjr_makeContext(m, &context, mjFONTSCALE_100);
   mjr_setBuffer(mjFB_OFFSCREEN, &context);
   mjv_defaultFreeCamera(m, &camera);
-  if (m->nbody > 1 && (*task)->family() == models::TaskFamily::kHumanoid) {
-    camera.type = mjCAMERA_TRACKING;  // Follow the torso.
-    camera.trackbodyid = 1;
-    camera.distance = 4.0;
-    camera.elevation = -15;
-  } else {
-    camera.elevation = -90;  // Point mass: the maze from above, filling the frame.
-    camera.distance *= 0.55;
-    camera.azimuth = 90;
+  switch ((*task)->family()) {
+    case models::TaskFamily::kHumanoid:
+      camera.type = mjCAMERA_TRACKING;  // Follow the torso.
+      camera.trackbodyid = 1;
+      camera.distance = 4.0;
+      camera.elevation = -15;
+      break;
+    case models::TaskFamily::kHand:
+      // The palm (fingers along +y) from above the fingertips, cube and
+      // goal cube in view.
+      camera.lookat[0] = 0.03;
+      camera.lookat[1] = 0.03;
+      camera.lookat[2] = 0.2;
+      camera.distance = 0.5;
+      camera.azimuth = -115;
+      camera.elevation = -35;
+      break;
+    case models::TaskFamily::kPointMass:
+      camera.elevation = -90;  // The maze from above, filling the frame.
+      camera.distance *= 0.55;
+      camera.azimuth = 90;
+      break;
   }
 
   const std::string out = util::ResolveUserPath(absl::GetFlag(FLAGS_out));
