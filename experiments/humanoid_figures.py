@@ -120,7 +120,8 @@ def run(args):
                 trace = os.path.join(args.out, eid + ".csv")
                 os.makedirs(os.path.dirname(trace), exist_ok=True)
             else:
-                trace = os.path.join(tempfile.gettempdir(), "humanoid_figures_trace.csv")
+                handle, trace = tempfile.mkstemp(prefix="humanoid_figures_", suffix=".csv")
+                os.close(handle)
             command = [args.mpc, f"--task={task}", f"--horizon={horizon}", f"--steps={steps}",
                        f"--seed={seed}", "--print_every=0", f"--trace={trace}"] + ACTING + extra
             print("+", " ".join(command), flush=True)
@@ -135,6 +136,8 @@ def run(args):
                    "weights": weights, "ms_per_step": summary.get("ms_per_step", ""),
                    "wall_s": f"{wall:.1f}"}
             row.update(summarise(trace))
+            if not keep:
+                os.remove(trace)
             new = not os.path.exists(table)
             with open(table, "a", encoding="utf-8", newline="") as f:
                 writer = csv.DictWriter(f, FIELDS, lineterminator="\n")
