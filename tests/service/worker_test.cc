@@ -218,7 +218,9 @@ TEST_P(WorkersComeAndGoTest, ActorsAndTargetWorkersJoinAndLeaveWithoutStallingTh
   EXPECT_EQ(p.agent_steps(), kSteps);
   EXPECT_EQ(p.replay_size(), kSteps);  // None lost, none twice.
   EXPECT_EQ(p.update_failures(), 0u);
-  if (GetParam() == polo::SYNCHRONOUS) EXPECT_EQ(p.updates(), kSteps / 4);  // Z = 4.
+  if (GetParam() == polo::SYNCHRONOUS) {
+    EXPECT_EQ(p.updates(), kSteps / 4);  // Z = 4.
+  }
 }
 
 INSTANTIATE_TEST_SUITE_P(BothModes, WorkersComeAndGoTest,
