@@ -3,8 +3,8 @@
 // Episodes come from //experiments:mpc --record (--states=FILE) or from a
 // learner's run folder (--run_dir=RUN --episode=K: RUN/episodes/K.states):
 //
-//   bazel run -c opt //experiments:mpc -- --task=humanoid_getup \
-//       --value=results/humanoid_getup/seed0/weights.pb --kappa=0 --horizon=32 \
+//   bazel run -c opt //experiments:mpc -- --task=humanoid_getup (one line)
+//       --value=results/humanoid_getup/seed0/weights.pb --kappa=0 --horizon=32
 //       --temperature=0.05 --temperature_mode=absolute --record=getup.states
 //   xvfb-run -a bazel run -c opt //tools:render -- --states=getup.states --out=getup.mp4
 //
