@@ -50,10 +50,9 @@ absl::Status ScaleHumanoidHead(mjModel* m, double scale) {
   m->body_mass[*body] *= scale * scale * scale;
   for (int i = 0; i < 3; ++i) m->body_inertia[3 * *body + i] *= std::pow(scale, 5);
   // Subtree masses, dof_M0, actuator_acc0, ... from the new masses.
-  mjData* d = mj_makeData(m);
+  UniqueMjData d(mj_makeData(m));
   if (d == nullptr) return absl::ResourceExhaustedError("head_scale: mj_makeData failed");
-  mj_setConst(m, d);
-  mj_deleteData(d);
+  mj_setConst(m, d.get());
   return absl::OkStatus();
 }
 
