@@ -19,12 +19,10 @@ mean) when a value is given. "standing" = torso above 1.0 m.
 
 import argparse
 import csv
-import json
 import os
-import subprocess
 import sys
-import tempfile
-import time
+
+import figures_common as common
 
 ACTING = ["--rollouts=120", "--temperature=0.05", "--temperature_mode=absolute"]
 HORIZONS = [16, 32, 64]
@@ -38,7 +36,7 @@ FIELDS = ["id", "figure", "task", "method", "horizon", "head_scale", "seed", "st
 VARIANTS = {16: "horizon16", 32: "", 64: "horizon64"}
 
 
-def evaluations(part, weights, results):
+def evaluations_of(part, weights, results):
     """(id, figure, task, method, horizon, head_scale, seed, steps, weights, extra flags)."""
     out = []
     if part == "fig3_right":
@@ -60,7 +58,7 @@ def evaluations(part, weights, results):
         # final value (kappa 0), averaged over 3 trials.
         for h in HORIZONS:
             base = os.path.join(results, "humanoid_getup", VARIANTS[h])
-            for run_seed in sorted(polo_runs(results, "humanoid_getup", VARIANTS[h])):
+            for run_seed in sorted(common.polo_runs(results, "humanoid_getup", VARIANTS[h])):
                 run_weights = os.path.join(base, f"seed{run_seed}", "weights.pb")
                 for seed in (0, 1, 2):
                     out.append((f"fig3_polo/h{h}_run{run_seed}_seed{seed}", "fig3_polo",
@@ -85,10 +83,7 @@ def evaluations(part, weights, results):
 
 def summarise(trace_path):
     """The row's numbers from an //experiments:mpc --trace CSV."""
-    with open(trace_path, encoding="utf-8") as f:
-        rows = list(csv.DictReader(f))
-    if not rows:
-        raise RuntimeError(f"{trace_path}: no steps")
+    rows = common.read_trace(trace_path)
     heights = [float(r["root_height"]) for r in rows]
     out = {
         "mean_reward": sum(float(r["reward"]) for r in rows) / len(rows),
@@ -103,89 +98,23 @@ def summarise(trace_path):
 
 
 def run(args):
-    table = os.path.join(args.out, "mpc.csv")
-    done = set()
-    if os.path.exists(table):
-        with open(table, encoding="utf-8") as f:
-            done = {r["id"] for r in csv.DictReader(f)}
     parts = (["fig3_right", "fig3_left", "fig3_polo", "fig4b", "tasks"] if args.parts == ["all"]
              else args.parts)
+    keys = ["id", "figure", "task", "method", "horizon", "head_scale", "seed", "steps", "weights"]
+    evaluations = []
     for part in parts:
-        for (eid, figure, task, method, horizon, scale, seed, steps, weights,
-             extra) in evaluations(part, args.weights, args.results):
-            if eid in done:
-                continue
-            keep = figure == "fig3_right"
-            if keep:
-                trace = os.path.join(args.out, eid + ".csv")
-                os.makedirs(os.path.dirname(trace), exist_ok=True)
-            else:
-                handle, trace = tempfile.mkstemp(prefix="humanoid_figures_", suffix=".csv")
-                os.close(handle)
-            command = [args.mpc, f"--task={task}", f"--horizon={horizon}", f"--steps={steps}",
-                       f"--seed={seed}", "--print_every=0", f"--trace={trace}"] + ACTING + extra
-            print("+", " ".join(command), flush=True)
-            start = time.monotonic()
-            result = subprocess.run(command, capture_output=True, text=True)
-            wall = time.monotonic() - start
-            if result.returncode != 0:
-                sys.exit(f"humanoid_figures: {eid} failed: {result.stderr.strip()}")
-            summary = dict(kv.split("=", 1) for kv in result.stdout.split() if "=" in kv)
-            row = {"id": eid, "figure": figure, "task": task, "method": method,
-                   "horizon": horizon, "head_scale": scale, "seed": seed, "steps": steps,
-                   "weights": weights, "ms_per_step": summary.get("ms_per_step", ""),
-                   "wall_s": f"{wall:.1f}"}
-            row.update(summarise(trace))
-            if not keep:
-                os.remove(trace)
-            new = not os.path.exists(table)
-            with open(table, "a", encoding="utf-8", newline="") as f:
-                writer = csv.DictWriter(f, FIELDS, lineterminator="\n")
-                if new:
-                    writer.writeheader()
-                writer.writerow(row)
-            print(f"  {eid}: mean reward {row['mean_reward']}, max height "
-                  f"{row['max_root_height']} m, standing {row['frac_standing']}, {wall:.0f} s",
-                  flush=True)
+        for e in evaluations_of(part, args.weights, args.results):
+            row = dict(zip(keys, e[:-1]))
+            row["flags"] = [f"--task={row['task']}", f"--horizon={row['horizon']}",
+                            f"--steps={row['steps']}", f"--seed={row['seed']}"] + ACTING + e[-1]
+            evaluations.append(row)
+    common.run_evaluations(
+        evaluations, os.path.join(args.out, "mpc.csv"), FIELDS, args.mpc, summarise,
+        keep=lambda eid: os.path.join(args.out, eid + ".csv") if eid.startswith("fig3_right/")
+        else None)
 
 
 # --- plot -----------------------------------------------------------------
-
-def read_jsonl(path):
-    with open(path, encoding="utf-8") as f:
-        return [json.loads(line) for line in f if line.strip()]
-
-
-def polo_runs(results, task, variant):
-    """{seed: episodes} of the POLO runs in results/TASK/VARIANT/seedS/ (variant "" =
-    the default presets, results/TASK/seedS/)."""
-    base = os.path.join(results, task, variant) if variant else os.path.join(results, task)
-    runs = {}
-    if not os.path.isdir(base):
-        return runs
-    for name in sorted(os.listdir(base)):
-        path = os.path.join(base, name, "episodes.jsonl")
-        if name.startswith("seed") and os.path.exists(path):
-            runs[int(name[4:])] = read_jsonl(path)
-    return runs
-
-
-def mean(xs):
-    return sum(xs) / len(xs) if xs else float("nan")
-
-
-def legend(ax, **kwargs):
-    if ax.get_legend_handles_labels()[0]:
-        ax.legend(**kwargs)
-
-
-def write_csv(path, fields, rows):
-    with open(path, "w", encoding="utf-8", newline="") as f:
-        writer = csv.writer(f, lineterminator="\n")
-        writer.writerow(fields)
-        writer.writerows(rows)
-    print(f"wrote {path}")
-
 
 def plot(args):
     import matplotlib
@@ -207,7 +136,7 @@ def plot(args):
     # plain MPC, 3 trials. Each row one episode of 600 steps.
     rows = []
     for h in HORIZONS:
-        for seed, episodes in polo_runs(results, "humanoid_getup", VARIANTS[h]).items():
+        for seed, episodes in common.polo_runs(results, "humanoid_getup", VARIANTS[h]).items():
             if len(episodes) >= 20:
                 last = episodes[-1]
                 rows.append(["polo", h, seed, "", f"{last['mean_reward']:.4f}",
@@ -219,7 +148,7 @@ def plot(args):
         for r in mpc_rows(figure="fig3_left", horizon=h):
             rows.append(["mpc", h, "", r["seed"], r["mean_reward"], r["frac_standing"],
                          r["max_root_height"]])
-    write_csv(os.path.join(out, "fig3_left_horizon.csv"),
+    common.write_csv(os.path.join(out, "fig3_left_horizon.csv"),
               ["method", "horizon", "run_seed", "eval_seed", "mean_reward", "frac_standing",
                "max_root_height"], rows)
     fig, ax = plt.subplots(figsize=(5, 3.6))
@@ -230,14 +159,14 @@ def plot(args):
         if pts:
             ax.scatter([p[0] for p in pts], [p[1] for p in pts], marker=marker, alpha=0.5)
             hs = sorted({p[0] for p in pts})
-            ax.plot(hs, [mean([p[1] for p in pts if p[0] == h]) for h in hs], marker=marker,
+            ax.plot(hs, [common.mean([p[1] for p in pts if p[0] == h]) for h in hs], marker=marker,
                     label=label)
     ax.set_xscale("log", base=2)
     ax.set_xticks(HORIZONS, [str(h) for h in HORIZONS])
     ax.set_xlabel("planning horizon H")
     ax.set_ylabel("mean reward per step")
     ax.set_title("humanoid_getup: POLO vs MPC (paper Fig. 3)")
-    legend(ax)
+    common.legend(ax)
     fig.tight_layout()
     fig.savefig(os.path.join(out, "fig3_left_horizon.png"), dpi=110)
     plt.close(fig)
@@ -258,11 +187,11 @@ def plot(args):
     ax.set_xlabel("step")
     ax.set_ylabel("root height (m)")
     ax.set_title("value-only MPC, H = 64, no reward (Fig. 3 right)")
-    legend(ax)
+    common.legend(ax)
     fig.tight_layout()
     fig.savefig(os.path.join(out, "fig3_right_value_only.png"), dpi=110)
     plt.close(fig)
-    write_csv(os.path.join(out, "fig3_right_value_only.csv"),
+    common.write_csv(os.path.join(out, "fig3_right_value_only.csv"),
               ["method", "seed", "start_root_height", "final_root_height", "max_root_height",
                "frac_standing"],
               [[r["method"], r["seed"], start_height(out, r), r["final_root_height"],
@@ -273,27 +202,27 @@ def plot(args):
     rows = []
     for n, variant in ((1, "target_horizon1"), (4, "target_horizon4"), (16, ""),
                        (64, "target_horizon64")):
-        runs = polo_runs(results, "humanoid_getup", variant)
+        runs = common.polo_runs(results, "humanoid_getup", variant)
         for seed, episodes in runs.items():
             for e in episodes:
                 rows.append([n, seed, e["episode"], e["agent_steps"], f"{e['mean_reward']:.4f}",
                              f"{e.get('frac_standing', 0):.3f}"])
         if runs:
             count = min(len(e) for e in runs.values())
-            curve = [mean([runs[s][i]["mean_reward"] for s in runs]) for i in range(count)]
+            curve = [common.mean([runs[s][i]["mean_reward"] for s in runs]) for i in range(count)]
             steps = [runs[min(runs)][i]["agent_steps"] for i in range(count)]
             ax.plot(steps, curve, marker=".", label=f"N = {n} ({len(runs)} seed"
                     f"{'s' if len(runs) > 1 else ''})")
     mpc32 = [float(r["mean_reward"]) for r in mpc_rows(figure="fig3_left", horizon=32)]
     if mpc32:
-        ax.axhline(mean(mpc32), color="gray", linestyle="--", label="plain MPC, H = 32")
-    write_csv(os.path.join(out, "fig4a_target_horizon.csv"),
+        ax.axhline(common.mean(mpc32), color="gray", linestyle="--", label="plain MPC, H = 32")
+    common.write_csv(os.path.join(out, "fig4a_target_horizon.csv"),
               ["target_horizon", "seed", "episode", "agent_steps", "mean_reward",
                "frac_standing"], rows)
     ax.set_xlabel("agent steps")
     ax.set_ylabel("mean reward per step (episode)")
     ax.set_title("humanoid_getup: N-step targets (Fig. 4a)")
-    legend(ax, fontsize=8)
+    common.legend(ax, fontsize=8)
     fig.tight_layout()
     fig.savefig(os.path.join(out, "fig4a_target_horizon.png"), dpi=110)
     plt.close(fig)
@@ -301,7 +230,7 @@ def plot(args):
     # Fig. 4b: the nominal value with larger heads, per horizon.
     rows = [[r["horizon"], r["head_scale"], r["seed"], r["mean_reward"], r["frac_standing"],
              r["max_root_height"]] for r in mpc_rows(figure="fig4b")]
-    write_csv(os.path.join(out, "fig4b_head_scale.csv"),
+    common.write_csv(os.path.join(out, "fig4b_head_scale.csv"),
               ["horizon", "head_scale", "seed", "mean_reward", "frac_standing",
                "max_root_height"], rows)
     fig, ax = plt.subplots(figsize=(5, 3.6))
@@ -312,7 +241,7 @@ def plot(args):
     ax.set_xlabel("head scale (nominal = 1)")
     ax.set_ylabel("mean reward per step")
     ax.set_title("value of the nominal model, larger heads (Fig. 4b)")
-    legend(ax)
+    common.legend(ax)
     fig.tight_layout()
     fig.savefig(os.path.join(out, "fig4b_head_scale.png"), dpi=110)
     plt.close(fig)
@@ -320,7 +249,7 @@ def plot(args):
     # The other humanoid tasks: POLO's last episode against plain MPC.
     rows = []
     for task in ("humanoid_getup_sparse", "humanoid_walk", "humanoid_box"):
-        for seed, episodes in polo_runs(results, task, "").items():
+        for seed, episodes in common.polo_runs(results, task, "").items():
             last = episodes[-1]
             rows.append([task, "polo", seed, len(episodes), f"{last['mean_reward']:.4f}",
                          f"{last.get('frac_standing', 0):.3f}",
@@ -328,7 +257,7 @@ def plot(args):
         for r in mpc_rows(figure="tasks", task=task):
             rows.append([task, "mpc", r["seed"], 1, r["mean_reward"], r["frac_standing"],
                          r["mean_forward_speed"]])
-    write_csv(os.path.join(out, "other_tasks.csv"),
+    common.write_csv(os.path.join(out, "other_tasks.csv"),
               ["task", "method", "seed", "episodes", "last_mean_reward", "frac_standing",
                "mean_forward_speed"], rows)
 

@@ -2,6 +2,7 @@
 
 #include <mujoco/mujoco.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <memory>
@@ -119,9 +120,20 @@ void HandCubeTask::Features(const mjModel* m, const mjData* d, double* features)
     features[kNumHandJoints + i] = d->qvel[i];
   }
   const mjtNum* x_o = d->xpos + 3 * cube_body_;
-  for (int i = 0; i < 3; ++i) features[48 + i] = x_o[i] - kGoalPosition[i];
-  FirstTwoColumns(d->xquat + 4 * cube_body_, features + 51);
-  FirstTwoColumns(d->xquat + 4 * goal_body_, features + 57);
+  for (int i = 0; i < 3; ++i) {
+    features[48 + i] = std::clamp((x_o[i] - kGoalPosition[i]) / (2 * kCubeHalfEdge),
+                                  -kPositionFeatureLimit, kPositionFeatureLimit);
+  }
+  for (int i = 0; i < 6; ++i) features[51 + i] = d->qvel[cube_qvel_ + i];
+  const mjtNum* q_o = d->xquat + 4 * cube_body_;
+  const mjtNum* q_g = d->xquat + 4 * goal_body_;
+  FirstTwoColumns(q_o, features + 57);
+  FirstTwoColumns(q_g, features + 63);
+  // R_g^T R_o is the rotation of conj(q_g) * q_o.
+  mjtNum conj_g[4], relative[4];
+  mju_negQuat(conj_g, q_g);
+  mju_mulQuat(relative, conj_g, q_o);
+  FirstTwoColumns(relative, features + 69);
 }
 
 void HandCubeTask::Metrics(const mjModel* m, const mjData* d, double* metrics) const {

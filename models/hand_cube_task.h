@@ -26,13 +26,26 @@
 // lowest corner kResetClearance above the palm's surface (it settles in the
 // first steps), the goal from draw 0; then mj_forward.
 //
-// Value features (kNumFeatures = 63), after mj_forward, in this order:
+// Value features (kNumFeatures = 75), after mj_forward, in this order:
 //    0-23  hand joint angles qpos[0:24] (rad), joint order of hand_cube.xml
 //   24-47  hand joint velocities qvel[0:24] (rad/s)
-//   48-50  cube position minus x_g (m, world frame)
-//   51-56  cube orientation: the first two columns of its rotation matrix
+//   48-50  cube position minus x_g, in cube edges (m / 0.05, world frame),
+//          clipped to ±kPositionFeatureLimit: within about ±0.5 in the
+//          palm, about -3.4 on the floor below it. In metres it would be a
+//          hundredth of the other inputs' size; unclipped, a cube thrown
+//          across the floor would reach ever new inputs, where the value's
+//          random priors (and so its optimism) have nothing to hold them.
+//   51-56  cube velocity: its free joint's qvel (linear m/s in the world
+//          frame, then angular rad/s in the cube's frame), what tells a cube
+//          about to roll off the palm from one at rest at the same pose
+//   57-62  cube orientation: the first two columns of its rotation matrix
 //          (its x axis, then its y axis, in world coordinates)
-//   57-62  goal orientation, the same two columns of the goal's matrix
+//   63-68  goal orientation, the same two columns of the goal's matrix
+//   69-74  the cube's orientation relative to the goal: the same two
+//          columns of R_g^T R_o, (1, 0, 0, 0, 1, 0) exactly at the goal.
+//          The reward's angle is a function of these alone (cos angle =
+//          (trace - 1) / 2), which the net would otherwise have to learn
+//          as a product of the two absolute orientations.
 // Two matrix columns rather than a quaternion: they are a continuous
 // function of the orientation (the third column is their cross product),
 // while a quaternion has a double cover (q and -q are the same orientation),
@@ -71,7 +84,7 @@ namespace polo::models {
 class HandCubeTask : public Task {
  public:
   static constexpr int kNumHandJoints = 24;
-  static constexpr int kNumFeatures = 63;
+  static constexpr int kNumFeatures = 75;
   static constexpr int kEpisodeLength = 300;
   // Agent steps between goal changes (paper appendix B).
   static constexpr int kGoalPeriod = 75;
@@ -88,6 +101,9 @@ class HandCubeTask : public Task {
   static constexpr double kResetClearance = 0.001;  // m
   static constexpr double kDropMargin = 0.05;       // m
   static constexpr double kWithinDegrees = 20.0;
+  // Bound (in cube edges) of the cube position features: 20 cm, past the
+  // floor below the palm.
+  static constexpr double kPositionFeatureLimit = 4.0;
   // Joint angles (rad) of the rest pose, joint order of hand_cube.xml: wrist
   // straight, fingers slightly curled (0.2, 0.2, 0.1 at mcp, pip, dip, off
   // their joint limits), the little finger's cup flat, the thumb turned up

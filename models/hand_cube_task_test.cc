@@ -66,7 +66,7 @@ constexpr double kIdentity[4] = {1, 0, 0, 0};
 TEST_F(HandCubeTaskTest, ModelHasTheDocumentedLayout) {
   EXPECT_EQ(task_->name(), "hand_cube");
   EXPECT_EQ(task_->family(), TaskFamily::kHand);
-  EXPECT_EQ(task_->num_features(), 63);
+  EXPECT_EQ(task_->num_features(), 75);
   EXPECT_EQ(task_->episode_length(), 300);
   EXPECT_EQ(task_->episode_length() % HandCubeTask::kGoalPeriod, 0);
   EXPECT_EQ(task_->lifetime_steps(), 2500u);
@@ -274,7 +274,7 @@ TEST_F(HandCubeTaskTest, GoalChangesExactlyEvery75StepsAndOnlyWithTheSeed) {
   for (int i = 0; i < goal_quat; ++i) EXPECT_EQ(before[i], after[i]) << i;
 }
 
-TEST_F(HandCubeTaskTest, FeaturesAreJointsVelocitiesOffsetAndTwoColumnsOfEachOrientation) {
+TEST_F(HandCubeTaskTest, FeaturesAreJointsVelocitiesCubeMotionAndOrientations) {
   double pos[3] = {0.01, -0.02, 0.2};
   const double cube_axis[3] = {1, 0, 0}, goal_axis[3] = {0, 0, 1};
   double cube[4], goal[4];
@@ -289,13 +289,33 @@ TEST_F(HandCubeTaskTest, FeaturesAreJointsVelocitiesOffsetAndTwoColumnsOfEachOri
     EXPECT_EQ(f[i], HandCubeTask::kRestPose[i]) << i;
     EXPECT_EQ(f[24 + i], 0.1 * (i + 1)) << i;
   }
-  for (int i = 0; i < 3; ++i) EXPECT_NEAR(f[48 + i], pos[i] - HandCubeTask::kGoalPosition[i], 1e-15);
+  for (int i = 0; i < 3; ++i) {
+    EXPECT_NEAR(f[48 + i], (pos[i] - HandCubeTask::kGoalPosition[i]) / 0.05, 1e-14) << i;
+  }
+  // The cube's free joint is dofs 24-29.
+  for (int i = 0; i < 6; ++i) EXPECT_EQ(f[51 + i], 0.1 * (24 + i + 1)) << i;
   const double cube_columns[6] = {1, 0, 0, 0, 0, 1};
   const double goal_columns[6] = {0, 1, 0, -1, 0, 0};
+  // R_g^T R_o: the goal's transpose applied to the cube's columns.
+  const double relative_columns[6] = {0, -1, 0, 0, 0, 1};
   for (int i = 0; i < 6; ++i) {
-    EXPECT_NEAR(f[51 + i], cube_columns[i], 1e-15) << i;
-    EXPECT_NEAR(f[57 + i], goal_columns[i], 1e-15) << i;
+    EXPECT_NEAR(f[57 + i], cube_columns[i], 1e-15) << i;
+    EXPECT_NEAR(f[63 + i], goal_columns[i], 1e-15) << i;
+    EXPECT_NEAR(f[69 + i], relative_columns[i], 1e-15) << i;
   }
+  // A cube 30 cm off to the side is 4 edges off, as one 20 cm off.
+  const double far[3] = {0.3, -0.2, 0.1};
+  Place(far, goal, goal);
+  task_->Features(m_, d_.get(), f.data());
+  EXPECT_EQ(f[48], 4.0);
+  EXPECT_EQ(f[49], -4.0);
+  EXPECT_NEAR(f[50], (0.1 - HandCubeTask::kGoalPosition[2]) / 0.05, 1e-14);
+  // At the goal the relative columns are the identity's.
+  Place(pos, goal, goal);
+  mj_forward(m_, d_.get());
+  task_->Features(m_, d_.get(), f.data());
+  const double identity_columns[6] = {1, 0, 0, 0, 1, 0};
+  for (int i = 0; i < 6; ++i) EXPECT_NEAR(f[69 + i], identity_columns[i], 1e-15) << i;
   EXPECT_TRUE(HasNoMujocoWarnings(d_.get()));
 }
 

@@ -29,7 +29,7 @@ struct Expected {
 
 const std::vector<Expected>& ExpectedTasks() {
   static const auto* tasks = new std::vector<Expected>{
-      {"hand_cube", 63, 300, true, {"orientation_error_deg", "within_20deg", "cube_dropped"}},
+      {"hand_cube", 75, 300, true, {"orientation_error_deg", "within_20deg", "cube_dropped"}},
       {"humanoid_box", 39, 600, true, {"root_height", "forward_speed", "box_to_target"}},
       {"humanoid_getup", 34, 600, true, {"root_height", "forward_speed"}},
       {"humanoid_getup_sparse", 34, 600, true, {"root_height", "forward_speed"}},

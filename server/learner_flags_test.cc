@@ -86,6 +86,9 @@ TEST_F(LearnerFlagsTest, TheHandGetsThePapersHandSettingsAndAValidConfig) {
   EXPECT_EQ(c->training().minibatch_size(), 16);
   EXPECT_EQ(c->targets().horizon(), 16);
   EXPECT_TRUE(c->targets().warm_start());
+  EXPECT_EQ(c->targets().temperature(), 0.02);
+  EXPECT_EQ(c->kappa(), 1.0);
+  EXPECT_EQ(c->final_kappa(), 0.0);
   EXPECT_EQ(c->total_steps(), 2500u);
   EXPECT_EQ(c->episode_length(), 300);
   std::unique_ptr<models::Task> task = *models::MakeTask("hand_cube");

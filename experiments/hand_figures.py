@@ -1,0 +1,144 @@
+#!/usr/bin/python3
+"""The paper's hand result (Fig. 3 middle): POLO against plain MPC at three
+horizons on hand_cube; results/README.md says what it shows and the exact
+commands.
+
+  experiments/hand_figures.py run [mpc] [polo] [--mpc BIN] [--out DIR] [--results DIR]
+      Runs //experiments:mpc (build it first: bazel build -c opt
+      //experiments:mpc) for every evaluation not yet in DIR/mpc.csv, one at
+      a time, appending a row each. Resumable. "mpc": plain MPC at each
+      horizon; "polo": MPC at each POLO run's horizon with its final value.
+  experiments/hand_figures.py plot [--out DIR] [--results DIR]
+      Writes fig3_middle_hand.{csv,png} into DIR from DIR/mpc.csv and the
+      POLO run folders results/hand_cube/{horizon8/,horizon16/,}seedS/.
+
+Every evaluation is the paper's measure: 1000 steps in one go (goals
+changing every 75 steps, a dropped cube stays dropped), with the hand
+presets' acting MPPI (80 rollouts, sigma 0.2, rho 0.8, lambda 0.02 on raw
+returns) and kappa = 0 (the members' mean) when a value is given. Trials
+0-2: the evaluation seed fixes the cube's start and the goals, so MPC and
+POLO face the same goals trial by trial.
+"""
+
+import argparse
+import os
+import sys
+
+import figures_common as common
+
+ACTING = ["--rollouts=80", "--temperature=0.02", "--temperature_mode=absolute"]
+HORIZONS = [8, 16, 32]
+VARIANTS = {8: "horizon8", 16: "horizon16", 32: ""}
+TRIALS = (0, 1, 2)
+STEPS = 1000
+FIELDS = ["id", "method", "horizon", "run_seed", "seed", "steps", "weights", "mean_reward",
+          "mean_orientation_error_deg", "frac_within_20deg", "frac_dropped", "first_drop_step",
+          "ms_per_step", "wall_s"]
+
+
+def evaluations(part, results):
+    out = []
+    for h in HORIZONS:
+        base = os.path.join(results, "hand_cube", VARIANTS[h])
+        if part == "mpc":
+            runs = {"": ("mpc", "", [])}
+        elif part == "polo":
+            runs = {}
+            for run_seed in sorted(common.polo_runs(results, "hand_cube", VARIANTS[h])):
+                weights = os.path.join(base, f"seed{run_seed}", "weights.pb")
+                runs[run_seed] = ("polo_value", weights, [f"--value={weights}", "--kappa=0"])
+        else:
+            sys.exit(f"hand_figures: unknown part '{part}'; expected mpc or polo")
+        for run_seed, (method, weights, extra) in runs.items():
+            for seed in TRIALS:
+                name = "mpc" if method == "mpc" else f"polo_run{run_seed}"
+                out.append({"id": f"{name}_h{h}_seed{seed}", "method": method, "horizon": h,
+                            "run_seed": run_seed, "seed": seed, "steps": STEPS,
+                            "weights": weights,
+                            "flags": ["--task=hand_cube", f"--horizon={h}", f"--steps={STEPS}",
+                                      f"--seed={seed}"] + ACTING + extra})
+    return out
+
+
+def summarise(trace_path):
+    rows = common.read_trace(trace_path)
+    dropped = [float(r["cube_dropped"]) for r in rows]
+    first_drop = next((int(r["step"]) for r in rows if float(r["cube_dropped"]) > 0), "")
+    out = {
+        "mean_reward": common.mean([float(r["reward"]) for r in rows]),
+        "mean_orientation_error_deg": common.mean(
+            [float(r["orientation_error_deg"]) for r in rows]),
+        "frac_within_20deg": common.mean([float(r["within_20deg"]) for r in rows]),
+        "frac_dropped": common.mean(dropped),
+        "first_drop_step": first_drop,
+    }
+    return {k: (f"{v:.6g}" if isinstance(v, float) else v) for k, v in out.items()}
+
+
+def run(args):
+    parts = ["mpc", "polo"] if args.parts == ["all"] else args.parts
+    table = os.path.join(args.out, "mpc.csv")
+    for part in parts:
+        common.run_evaluations(evaluations(part, args.results), table, FIELDS, args.mpc,
+                               summarise)
+
+
+def plot(args):
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    table = common.read_table(os.path.join(args.out, "mpc.csv"))
+    # One row per evaluation (MPC, or MPC with a POLO run's value) and per
+    # POLO run's last training episode (300 steps, kappa at its end value).
+    rows = []
+    for r in table:
+        rows.append([r["method"], r["horizon"], r["run_seed"], r["seed"], r["mean_reward"],
+                     r["mean_orientation_error_deg"], r["frac_within_20deg"], r["frac_dropped"]])
+    for h in HORIZONS:
+        for run_seed, episodes in common.polo_runs(args.results, "hand_cube",
+                                                   VARIANTS[h]).items():
+            last = episodes[-1]
+            rows.append(["polo_last_episode", h, run_seed, "", f"{last['mean_reward']:.6g}",
+                         f"{last['mean_orientation_error_deg']:.6g}",
+                         f"{last['mean_within_20deg']:.6g}", f"{last['mean_cube_dropped']:.6g}"])
+    common.write_csv(os.path.join(args.out, "fig3_middle_hand.csv"),
+                     ["method", "horizon", "run_seed", "eval_seed", "mean_reward",
+                      "mean_orientation_error_deg", "frac_within_20deg", "frac_dropped"], rows)
+    fig, ax = plt.subplots(figsize=(5, 3.6))
+    for method, marker, label in (("polo_value", "o", "POLO: MPC + its learned value"),
+                                  ("mpc", "s", "plain MPC")):
+        pts = [(int(r[1]), float(r[4])) for r in rows if r[0] == method]
+        if pts:
+            ax.scatter([p[0] for p in pts], [p[1] for p in pts], marker=marker, alpha=0.5)
+            hs = sorted({p[0] for p in pts})
+            ax.plot(hs, [common.mean([p[1] for p in pts if p[0] == h]) for h in hs],
+                    marker=marker, label=label)
+    ax.set_xscale("log", base=2)
+    ax.set_xticks(HORIZONS, [str(h) for h in HORIZONS])
+    ax.set_xlabel("planning horizon H")
+    ax.set_ylabel(f"mean reward per step ({STEPS} steps)")
+    ax.set_title("hand_cube: POLO vs MPC (paper Fig. 3 middle)")
+    common.legend(ax)
+    fig.tight_layout()
+    fig.savefig(os.path.join(args.out, "fig3_middle_hand.png"), dpi=110)
+    plt.close(fig)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("command", choices=["run", "plot"])
+    parser.add_argument("parts", nargs="*", default=["all"])
+    parser.add_argument("--mpc", default="bazel-bin/experiments/mpc")
+    parser.add_argument("--out", default="results/hand_cube/figures")
+    parser.add_argument("--results", default="results")
+    args = parser.parse_args()
+    os.makedirs(args.out, exist_ok=True)
+    if args.command == "run":
+        run(args)
+    else:
+        plot(args)
+
+
+if __name__ == "__main__":
+    main()
