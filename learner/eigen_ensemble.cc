@@ -35,6 +35,7 @@ absl::StatusOr<std::unique_ptr<EigenEnsemble>> EigenEnsemble::Create(
   ensemble->relu_ = spec.activation() == polo::EnsembleSpec::RELU;
   ensemble->prior_scale_ = spec.prior_scale();
   ensemble->value_scale_ = ValueScale(spec);
+  ensemble->value_offset_ = ValueOffset(spec);
   const int nf = spec.num_features();
   const int k_members = spec.ensemble_size();
   ensemble->offset_ = Eigen::Map<const Eigen::VectorXd>(weights.normalisation().offset().data(), nf);
@@ -85,8 +86,8 @@ void EigenEnsemble::EvaluateMembers(const double* features, int batch, double* v
   for (int i = 0; i < batch; ++i) {
     for (int k = 0; k < k_members; ++k) {
       values[i * k_members + k] =
-          value_scale_ * (static_cast<double>(out(k, i)) +
-                          prior_scale_ * static_cast<double>(out(k_members + k, i)));
+          value_offset_ + value_scale_ * (static_cast<double>(out(k, i)) +
+                                          prior_scale_ * static_cast<double>(out(k_members + k, i)));
     }
   }
 }

@@ -2,7 +2,8 @@
 // workers link (no LibTorch). Built from polo::EnsembleWeights
 // (proto/ensemble.proto), it evaluates every member
 //
-//   V_k(x) = s (f_k(z) + β p_k(z)),   z = (x - offset) * scale, s = spec.value_scale
+//   V_k(x) = b + s (f_k(z) + β p_k(z)),   z = (x - offset) * scale,
+//   s = spec.value_scale, b = spec.value_offset
 //
 // for a batch of feature rows in one call, and aggregates the members with
 // eq. 6 (Aggregate below).
@@ -92,6 +93,7 @@ class EigenEnsemble {
   bool relu_ = false;
   double prior_scale_ = 0.0;
   double value_scale_ = 1.0;
+  double value_offset_ = 0.0;
   Eigen::VectorXd offset_;
   Eigen::VectorXd scale_;
   std::vector<StackedLayer> layers_;

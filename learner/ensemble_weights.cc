@@ -77,6 +77,10 @@ absl::Status ValidateEnsembleSpec(const polo::EnsembleSpec& spec) {
     return absl::InvalidArgumentError(absl::StrCat(
         "spec.value_scale: is ", spec.value_scale(), ", expected finite and > 0"));
   }
+  if (!std::isfinite(spec.value_offset())) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("spec.value_offset: is ", spec.value_offset(), ", expected finite"));
+  }
   return absl::OkStatus();
 }
 

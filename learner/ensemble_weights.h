@@ -14,8 +14,8 @@ namespace polo::learner {
 
 // Returns InvalidArgument naming the field ("spec.hidden_sizes[1]: is 0,
 // expected > 0") unless num_features and ensemble_size are > 0, every hidden
-// size is > 0, the activation is TANH or RELU and prior_scale is finite and
-// >= 0. Sizes are also bounded (num_features, widths <= 65536; K <= 1024) so
+// size is > 0, the activation is TANH or RELU, prior_scale is finite and
+// >= 0, value_scale (if given) finite and > 0 and value_offset finite. Sizes are also bounded (num_features, widths <= 65536; K <= 1024) so
 // that a hostile message cannot ask for absurd allocations.
 absl::Status ValidateEnsembleSpec(const polo::EnsembleSpec& spec);
 
@@ -23,6 +23,9 @@ absl::Status ValidateEnsembleSpec(const polo::EnsembleSpec& spec);
 inline double ValueScale(const polo::EnsembleSpec& spec) {
   return spec.has_value_scale() ? spec.value_scale() : 1.0;
 }
+
+// spec.value_offset, 0 where it is absent (proto/ensemble.proto).
+inline double ValueOffset(const polo::EnsembleSpec& spec) { return spec.value_offset(); }
 
 // Returns InvalidArgument naming the offending field unless `weights` is
 // usable as is: a valid spec; normalisation offset and scale with

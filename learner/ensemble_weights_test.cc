@@ -96,6 +96,17 @@ TEST(EnsembleWeightsTest, RejectsBadSpecNamingTheField) {
   weights = ThreeByTwoLayer();
   weights.mutable_spec()->set_value_scale(100.0);
   EXPECT_TRUE(ValidateEnsembleWeights(weights).ok());
+  for (double bad : {std::numeric_limits<double>::infinity(),
+                     std::numeric_limits<double>::quiet_NaN()}) {
+    weights = ThreeByTwoLayer();
+    weights.mutable_spec()->set_value_offset(bad);
+    EXPECT_NE(ValidateEnsembleWeights(weights).message().find("spec.value_offset: is "),
+              std::string::npos)
+        << bad;
+  }
+  weights = ThreeByTwoLayer();
+  weights.mutable_spec()->set_value_offset(-5.0);
+  EXPECT_TRUE(ValidateEnsembleWeights(weights).ok());
 }
 
 TEST(EnsembleWeightsTest, SaveThenLoadReturnsIdenticalWeights) {

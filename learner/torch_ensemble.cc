@@ -263,7 +263,8 @@ torch::Tensor TorchEnsemble::Forward(const torch::Tensor& features) const {
     torch::NoGradGuard no_grad;
     prior = RunNets(z, impl_->prior_weights, impl_->prior_biases, relu);
   }
-  return ValueScale(impl_->spec) * (trained + impl_->spec.prior_scale() * prior);
+  return ValueOffset(impl_->spec) +
+         ValueScale(impl_->spec) * (trained + impl_->spec.prior_scale() * prior);
 }
 
 std::vector<torch::Tensor> TorchEnsemble::trainable_parameters() const {

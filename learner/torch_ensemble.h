@@ -1,6 +1,7 @@
 // The value ensemble as LibTorch tensors, for training (learner/trainer.h).
-// K members, each V_k(x) = s (f_k(z) + β p_k(z)) with z = (x - offset) * scale,
-// s = spec.value_scale (proto/ensemble.proto),
+// K members, each V_k(x) = b + s (f_k(z) + β p_k(z)) with
+// z = (x - offset) * scale, s = spec.value_scale, b = spec.value_offset
+// (proto/ensemble.proto),
 // f_k a trainable MLP and p_k a frozen random prior MLP of the same shape
 // (randomised priors, paper eq. 5). The members' layers are stacked into
 // [K, out, in] tensors so one batched matmul runs all K nets.

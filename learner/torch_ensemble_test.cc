@@ -28,10 +28,12 @@ std::vector<double> RandomFeatures(int rows, int nf, double range, uint64_t seed
 
 // Largest |eigen - torch| / max(|torch|, 1) over a random batch. Both run
 // float32 nets; only summation order and tanh implementations differ.
-double WorstRelativeError(polo::EnsembleSpec::Activation activation, double value_scale = 1.0) {
+double WorstRelativeError(polo::EnsembleSpec::Activation activation, double value_scale = 1.0,
+                          double value_offset = 0.0) {
   const int nf = 34, k_members = 6, batch = 120;
   polo::EnsembleSpec spec = MakeSpec(nf, k_members, {16, 16}, activation, 1.7);
   if (value_scale != 1.0) spec.set_value_scale(value_scale);
+  if (value_offset != 0.0) spec.set_value_offset(value_offset);
   std::unique_ptr<TorchEnsemble> torch_ensemble = *TorchEnsemble::Create(spec, 5);
   std::vector<double> offset(nf), scale(nf);
   for (int j = 0; j < nf; ++j) {
@@ -72,6 +74,32 @@ TEST(TorchEnsembleTest, EigenAndTorchAgreeWithAValueScale) {
   const double worst = WorstRelativeError(polo::EnsembleSpec::TANH, 37.0);
   RecordProperty("worst_relative_error", absl::StrFormat("%.3g", worst));
   EXPECT_LT(worst, 1e-5);
+}
+
+TEST(TorchEnsembleTest, EigenAndTorchAgreeWithAValueOffset) {
+  const double worst = WorstRelativeError(polo::EnsembleSpec::TANH, 3.0, -5.0);
+  RecordProperty("worst_relative_error", absl::StrFormat("%.3g", worst));
+  EXPECT_LT(worst, 1e-5);
+}
+
+TEST(TorchEnsembleTest, AValueOffsetShiftsEveryMembersOutputAndSurvivesWeights) {
+  const int nf = 5, k_members = 3, batch = 4;
+  const polo::EnsembleSpec spec = MakeSpec(nf, k_members, {8}, polo::EnsembleSpec::TANH, 0.5);
+  polo::EnsembleSpec shifted = spec;
+  shifted.set_value_offset(-5.0);
+  std::unique_ptr<TorchEnsemble> plain = *TorchEnsemble::Create(spec, 3);
+  std::unique_ptr<TorchEnsemble> minus_five = *TorchEnsemble::Create(shifted, 3);
+  const std::vector<double> x = RandomFeatures(batch, nf, 2.0, 4);
+  std::vector<double> v(batch * k_members), v5(batch * k_members), eigen(batch * k_members);
+  ASSERT_TRUE(plain->EvaluateMembers(x.data(), batch, v.data()).ok());
+  ASSERT_TRUE(minus_five->EvaluateMembers(x.data(), batch, v5.data()).ok());
+  // Same seed, same nets: only the offset differs (float nets, a double offset).
+  for (size_t i = 0; i < v.size(); ++i) EXPECT_NEAR(v5[i], v[i] - 5.0, 1e-6);
+  // The offset travels in the weights and the actors' Eigen path adds it too.
+  const polo::EnsembleWeights weights = *minus_five->ToWeights(1);
+  EXPECT_EQ(weights.spec().value_offset(), -5.0);
+  (*EigenEnsemble::Create(weights))->EvaluateMembers(x.data(), batch, eigen.data());
+  for (size_t i = 0; i < v.size(); ++i) EXPECT_NEAR(eigen[i], v5[i], 1e-5);
 }
 
 TEST(TorchEnsembleTest, AValueScaleMultipliesEveryMembersOutput) {

@@ -35,6 +35,9 @@ ABSL_FLAG(std::optional<int>, target_states, std::nullopt,
           "M: states whose targets an update computes once, its G minibatches drawn from "
           "them; 0 = Algorithm 1, fresh targets for every minibatch (default 0; humanoid "
           "tasks 128)");
+ABSL_FLAG(std::optional<double>, value_offset, std::nullopt,
+          "b in V_k = b + s (f_k + beta p_k): the value of a state the nets know nothing "
+          "about, in return units (default 0; hand_cube -5)");
 ABSL_FLAG(std::optional<double>, value_scale, std::nullopt,
           "s in V_k = s (f_k + beta p_k): the nets' output unit in return units (default 1; "
           "humanoid tasks 10)");
@@ -196,6 +199,10 @@ const RunFlag kRunFlags[] = {
     {"value_scale", "ensemble.value_scale",
      [](polo::RunConfig* c) {
        return IfGiven(FLAGS_value_scale, POLO_SETS(mutable_ensemble()->set_value_scale));
+     }},
+    {"value_offset", "ensemble.value_offset",
+     [](polo::RunConfig* c) {
+       return IfGiven(FLAGS_value_offset, POLO_SETS(mutable_ensemble()->set_value_offset));
      }},
     {"kappa", "kappa",
      [](polo::RunConfig* c) { return IfGiven(FLAGS_kappa, POLO_SETS(set_kappa)); }},

@@ -28,6 +28,7 @@ ABSL_DECLARE_FLAG(std::optional<double>, target_noise);
 ABSL_DECLARE_FLAG(std::optional<double>, weight_decay);
 ABSL_DECLARE_FLAG(std::optional<int64_t>, lease_ms);
 ABSL_DECLARE_FLAG(std::optional<double>, value_scale);
+ABSL_DECLARE_FLAG(std::optional<double>, value_offset);
 ABSL_DECLARE_FLAG(std::optional<double>, kappa);
 ABSL_DECLARE_FLAG(std::optional<int>, target_horizon);
 ABSL_DECLARE_FLAG(std::optional<int>, target_rollouts);
@@ -87,6 +88,8 @@ TEST_F(LearnerFlagsTest, TheHandGetsThePapersHandSettingsAndAValidConfig) {
   EXPECT_EQ(c->targets().horizon(), 16);
   EXPECT_TRUE(c->targets().warm_start());
   EXPECT_EQ(c->targets().temperature(), 0.02);
+  EXPECT_EQ(c->ensemble().value_scale(), 1.0);
+  EXPECT_EQ(c->ensemble().value_offset(), -5.0);
   EXPECT_EQ(c->kappa(), 1.0);
   EXPECT_EQ(c->final_kappa(), 0.0);
   EXPECT_EQ(c->total_steps(), 2500u);
@@ -209,6 +212,7 @@ TEST_F(LearnerFlagsTest, EveryConfigValidationErrorNamesTheFlagThatSetTheField) 
   POLO_EXPECT_REFUSED(weight_decay, inf);
   POLO_EXPECT_REFUSED(lease_ms, int64_t{0});
   POLO_EXPECT_REFUSED(value_scale, 0.0);
+  POLO_EXPECT_REFUSED(value_offset, inf);
   POLO_EXPECT_REFUSED(kappa, inf);
   POLO_EXPECT_REFUSED(final_kappa, inf);
   POLO_EXPECT_REFUSED(target_horizon, 0);
