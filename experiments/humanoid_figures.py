@@ -4,7 +4,7 @@ MPC evaluations and POLO run folders; results/README.md says what each
 shows and the exact commands.
 
   experiments/humanoid_figures.py run PART... [--mpc BIN] [--out DIR]
-      PART: fig3_right, fig3_left, fig3_polo, fig4b, tasks (or all). Runs
+      PART: fig3_right, fig3_left, fig3_polo, fig4b, tasks, tasks_polo (or all). Runs
       //experiments:mpc (build it first: bazel build -c opt //experiments:mpc)
       for every evaluation of the part not yet in DIR/mpc.csv, one at a
       time, appending a row per evaluation. Resumable.
@@ -34,6 +34,7 @@ FIELDS = ["id", "figure", "task", "method", "horizon", "head_scale", "seed", "st
 
 
 VARIANTS = {16: "horizon16", 32: "", 64: "horizon64"}
+OTHER_TASKS = ("humanoid_getup_sparse", "humanoid_walk", "humanoid_box")
 
 
 def evaluations_of(part, weights, results):
@@ -71,13 +72,22 @@ def evaluations_of(part, weights, results):
                             "mpc_value", h, scale, 0, 600, weights,
                             [f"--value={weights}", "--kappa=0", f"--head_scale={scale}"]))
     elif part == "tasks":
-        for task in ("humanoid_getup_sparse", "humanoid_walk", "humanoid_box"):
+        for task in OTHER_TASKS:
             for seed in (0, 1, 2):
                 out.append((f"tasks/mpc_{task}_seed{seed}", "tasks", task, "mpc", 32, 1.0, seed,
                             600, "", []))
+    elif part == "tasks_polo":
+        # As fig3_polo: MPC (H 32) with each run's final value, 3 trials.
+        for task in OTHER_TASKS:
+            for run_seed in sorted(common.polo_runs(results, task, "")):
+                run_weights = os.path.join(results, task, f"seed{run_seed}", "weights.pb")
+                for seed in (0, 1, 2):
+                    out.append((f"tasks_polo/{task}_run{run_seed}_seed{seed}", "tasks_polo", task,
+                                f"polo_value_run{run_seed}", 32, 1.0, seed, 600, run_weights,
+                                [f"--value={run_weights}", "--kappa=0"]))
     else:
         sys.exit(f"humanoid_figures: unknown part '{part}'; expected fig3_right, fig3_left, "
-                 "fig3_polo, fig4b, tasks or all")
+                 "fig3_polo, fig4b, tasks, tasks_polo or all")
     return out
 
 
@@ -98,7 +108,8 @@ def summarise(trace_path):
 
 
 def run(args):
-    parts = (["fig3_right", "fig3_left", "fig3_polo", "fig4b", "tasks"] if args.parts == ["all"]
+    parts = (["fig3_right", "fig3_left", "fig3_polo", "fig4b", "tasks", "tasks_polo"]
+             if args.parts == ["all"]
              else args.parts)
     keys = ["id", "figure", "task", "method", "horizon", "head_scale", "seed", "steps", "weights"]
     evaluations = []
@@ -246,14 +257,18 @@ def plot(args):
     fig.savefig(os.path.join(out, "fig4b_head_scale.png"), dpi=110)
     plt.close(fig)
 
-    # The other humanoid tasks: POLO's last episode against plain MPC.
+    # The other humanoid tasks: POLO's last episode and MPC with its value
+    # against plain MPC.
     rows = []
-    for task in ("humanoid_getup_sparse", "humanoid_walk", "humanoid_box"):
+    for task in OTHER_TASKS:
         for seed, episodes in common.polo_runs(results, task, "").items():
             last = episodes[-1]
             rows.append([task, "polo", seed, len(episodes), f"{last['mean_reward']:.4f}",
                          f"{last.get('frac_standing', 0):.3f}",
                          f"{last.get('mean_forward_speed', float('nan')):.3f}"])
+        for r in mpc_rows(figure="tasks_polo", task=task):
+            rows.append([task, r["method"], r["seed"], 1, r["mean_reward"], r["frac_standing"],
+                         r["mean_forward_speed"]])
         for r in mpc_rows(figure="tasks", task=task):
             rows.append([task, "mpc", r["seed"], 1, r["mean_reward"], r["frac_standing"],
                          r["mean_forward_speed"]])

@@ -46,7 +46,16 @@ done
 [[ $(grep -c '^fig3_polo/' "${out}/mpc.csv") -eq 6 ]] || { echo "FAIL: fig3_polo rows"; exit 1; }
 grep -q -- "--horizon=16 .*--value=${results}/humanoid_getup/horizon16/seed0/weights.pb --kappa=0" "${dir}/calls" \
   || { echo "FAIL: H16 run's weights not used at H16"; exit 1; }
+mkdir -p "${results}/humanoid_walk/seed0"
+echo '{"episode":1,"agent_steps":600,"mean_reward":0.5,"frac_standing":1,"mean_forward_speed":0.4}' \
+  > "${results}/humanoid_walk/seed0/episodes.jsonl"
+/usr/bin/python3 "${script}" run tasks_polo --mpc="${fake}" --out="${out}" --results="${results}" > /dev/null
+[[ $(grep -c '^tasks_polo/humanoid_walk_run0_seed' "${out}/mpc.csv") -eq 3 ]] || { echo "FAIL: tasks_polo rows"; exit 1; }
+grep -q -- "--task=humanoid_walk --horizon=32 .*--value=${results}/humanoid_walk/seed0/weights.pb --kappa=0" "${dir}/calls" \
+  || { echo "FAIL: walk run's weights not used"; exit 1; }
 /usr/bin/python3 "${script}" plot --out="${out}" --results="${results}" > /dev/null
+grep -q '^humanoid_walk,polo,0,1,0.5000,1.000,0.400$' "${out}/other_tasks.csv" || { echo "FAIL: walk POLO row"; cat "${out}/other_tasks.csv"; exit 1; }
+grep -q '^humanoid_walk,polo_value_run0,1,1,1,0.5,1$' "${out}/other_tasks.csv" || { echo "FAIL: walk polo_value row"; cat "${out}/other_tasks.csv"; exit 1; }
 for f in fig3_left_horizon fig3_right_value_only fig4a_target_horizon fig4b_head_scale; do
   [[ -s "${out}/${f}.csv" ]] || { echo "FAIL: ${f}.csv missing"; exit 1; }
   [[ "$(head -c 8 "${out}/${f}.png" | od -An -tx1 | tr -d ' \n')" == "89504e470d0a1a0a" ]] \

@@ -90,7 +90,7 @@ TEST_F(LearnerFlagsTest, TheHandGetsThePapersHandSettingsAndAValidConfig) {
   EXPECT_EQ(c->targets().temperature(), 0.02);
   EXPECT_EQ(c->ensemble().value_scale(), 1.0);
   EXPECT_EQ(c->ensemble().value_offset(), -5.0);
-  EXPECT_EQ(c->kappa(), 1.0);
+  EXPECT_EQ(c->kappa(), 0.1);
   EXPECT_EQ(c->final_kappa(), 0.0);
   EXPECT_EQ(c->total_steps(), 2500u);
   EXPECT_EQ(c->episode_length(), 300);
