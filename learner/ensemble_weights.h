@@ -15,7 +15,8 @@ namespace polo::learner {
 // Returns InvalidArgument naming the field ("spec.hidden_sizes[1]: is 0,
 // expected > 0") unless num_features and ensemble_size are > 0, every hidden
 // size is > 0, the activation is TANH or RELU, prior_scale is finite and
-// >= 0, value_scale (if given) finite and > 0 and value_offset finite. Sizes are also bounded (num_features, widths <= 65536; K <= 1024) so
+// >= 0, value_scale (if given) finite and > 0 and value_offset finite.
+// Sizes are also bounded (num_features, widths <= 65536; K <= 1024) so
 // that a hostile message cannot ask for absurd allocations.
 absl::Status ValidateEnsembleSpec(const polo::EnsembleSpec& spec);
 
