@@ -3,11 +3,19 @@
 horizons on hand_cube; results/README.md says what it shows and the exact
 commands.
 
-  experiments/hand_figures.py run [mpc] [polo] [--mpc BIN] [--out DIR] [--results DIR]
+  experiments/hand_figures.py run [mpc] [polo] [value] [--mpc BIN] [--out DIR]
+                                  [--results DIR] [--tail STEPS]
       Runs //experiments:mpc (build it first: bazel build -c opt
-      //experiments:mpc) for every evaluation not yet in DIR/mpc.csv, one at
+      //experiments:mpc) for every evaluation not yet in its table, one at
       a time, appending a row each. Resumable. "mpc": plain MPC at each
-      horizon; "polo": MPC at each POLO run's horizon with its final value.
+      horizon; "polo": MPC at each POLO run's horizon with its final value
+      (both into DIR/mpc.csv). "value" (into DIR/value_check.csv, not part
+      of "all"): trial 0 again, plain and with each run's value, to check
+      the value against what happened: per step its V(s_t) beside the
+      discounted return the episode then got, and the effective samples of
+      MPPI, each averaged over the steps with the cube held and dropped.
+      Returns leave out the last STEPS steps (default 300), whose returns
+      the episode's end cuts short (0.99^300: 5 %).
   experiments/hand_figures.py plot [--out DIR] [--results DIR]
       Writes fig3_middle_hand.{csv,png} into DIR from DIR/mpc.csv and the
       POLO run folders results/hand_cube/{horizon8/,horizon16/,}seedS/.
@@ -21,6 +29,7 @@ POLO face the same goals trial by trial.
 """
 
 import argparse
+import json
 import os
 import sys
 
@@ -48,7 +57,7 @@ def evaluations(part, results):
                 weights = os.path.join(base, f"seed{run_seed}", "weights.pb")
                 runs[run_seed] = ("polo_value", weights, [f"--value={weights}", "--kappa=0"])
         else:
-            sys.exit(f"hand_figures: unknown part '{part}'; expected mpc or polo")
+            sys.exit(f"hand_figures: unknown part '{part}'; expected mpc, polo or value")
         for run_seed, (method, weights, extra) in runs.items():
             for seed in TRIALS:
                 name = "mpc" if method == "mpc" else f"polo_run{run_seed}"
@@ -75,10 +84,83 @@ def summarise(trace_path):
     return {k: (f"{v:.6g}" if isinstance(v, float) else v) for k, v in out.items()}
 
 
+VALUE_FIELDS = ["id", "method", "horizon", "run_seed", "seed", "steps", "mean_reward",
+                "frac_dropped", "first_drop_step", "ess_held", "ess_dropped", "value_held",
+                "return_held", "value_dropped", "return_dropped", "value_return_corr",
+                "ms_per_step", "wall_s"]
+
+
+def value_evaluations(results):
+    """The "mpc" and "polo" evaluations of trial 0, with the discount of
+    each POLO run (its config.json) for the returns."""
+    out = []
+    for part in ("mpc", "polo"):
+        for e in evaluations(part, results):
+            if e["seed"] != 0:
+                continue
+            e = {k: e[k] for k in ("id", "method", "horizon", "run_seed", "seed", "steps",
+                                   "flags")}
+            e["gamma"] = None
+            if e["method"] == "polo_value":
+                folder = os.path.join(results, "hand_cube", VARIANTS[e["horizon"]],
+                                      f"seed{e['run_seed']}")
+                with open(os.path.join(folder, "config.json"), encoding="utf-8") as f:
+                    e["gamma"] = float(json.load(f)["mppi"]["gamma"])
+            out.append(e)
+    return out
+
+
+def value_summary(trace_path, gamma, tail):
+    """Effective samples, and with a value column V(s_t) against the
+    discounted return G_t = sum_i gamma^i r_(t+i) of the steps that followed,
+    for t before the last `tail` steps; split by cube held / dropped."""
+    rows = common.read_trace(trace_path)
+    rewards = [float(r["reward"]) for r in rows]
+    dropped = [float(r["cube_dropped"]) > 0 for r in rows]
+    ess = [float(r["effective_samples"]) for r in rows]
+    out = {
+        "mean_reward": common.mean(rewards),
+        "frac_dropped": common.mean([float(d) for d in dropped]),
+        "first_drop_step": next((int(r["step"]) for r, d in zip(rows, dropped) if d), ""),
+        "ess_held": common.mean([e for e, d in zip(ess, dropped) if not d]),
+        "ess_dropped": common.mean([e for e, d in zip(ess, dropped) if d]),
+    }
+    if gamma is not None and "value" in rows[0]:
+        returns, g = [0.0] * len(rewards), 0.0
+        for t in range(len(rewards) - 1, -1, -1):
+            g = rewards[t] + gamma * g
+            returns[t] = g
+        n = max(len(rows) - tail, 0)
+        values = [float(r["value"]) for r in rows[:n]]
+        for name, keep in (("held", False), ("dropped", True)):
+            picked = [t for t in range(n) if dropped[t] == keep]
+            out[f"value_{name}"] = common.mean([values[t] for t in picked])
+            out[f"return_{name}"] = common.mean([returns[t] for t in picked])
+        out["value_return_corr"] = correlation(values, returns[:n])
+    return {k: (f"{v:.6g}" if isinstance(v, float) else v) for k, v in out.items()}
+
+
+def correlation(xs, ys):
+    if len(xs) < 2:
+        return float("nan")
+    mx, my = common.mean(xs), common.mean(ys)
+    sxy = sum((x - mx) * (y - my) for x, y in zip(xs, ys))
+    sxx = sum((x - mx) ** 2 for x in xs)
+    syy = sum((y - my) ** 2 for y in ys)
+    return sxy / (sxx * syy) ** 0.5 if sxx > 0 and syy > 0 else float("nan")
+
+
 def run(args):
     parts = ["mpc", "polo"] if args.parts == ["all"] else args.parts
     table = os.path.join(args.out, "mpc.csv")
     for part in parts:
+        if part == "value":
+            for e in value_evaluations(args.results):
+                gamma = e.pop("gamma")
+                common.run_evaluations(
+                    [e], os.path.join(args.out, "value_check.csv"), VALUE_FIELDS, args.mpc,
+                    lambda trace, gamma=gamma: value_summary(trace, gamma, args.tail))
+            continue
         common.run_evaluations(evaluations(part, args.results), table, FIELDS, args.mpc,
                                summarise)
 
@@ -132,6 +214,7 @@ def main():
     parser.add_argument("--mpc", default="bazel-bin/experiments/mpc")
     parser.add_argument("--out", default="results/hand_cube/figures")
     parser.add_argument("--results", default="results")
+    parser.add_argument("--tail", type=int, default=300)
     args = parser.parse_args()
     os.makedirs(args.out, exist_ok=True)
     if args.command == "run":

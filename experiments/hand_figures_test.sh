@@ -4,7 +4,8 @@
 # POLO run folder: the table's numbers come from the trace (mean reward,
 # orientation error, share within 20°, share dropped, first drop), each
 # POLO run's weights are used at its own horizon, a second `run` repeats
-# nothing, and `plot` writes the figure's CSV and PNG.
+# nothing, `plot` writes the figure's CSV and PNG, and `run value` checks
+# the values against discounted returns computed by hand.
 set -euo pipefail
 script="$1"
 dir="${TEST_TMPDIR}"
@@ -13,7 +14,7 @@ cat > "${fake}" <<'FAKE'
 #!/usr/bin/env bash
 for a in "$@"; do case "$a" in --trace=*) trace="${a#--trace=}";; esac; done
 echo "$*" >> "$(dirname "$0")/calls"
-printf 'step,reward,orientation_error_deg,within_20deg,cube_dropped,effective_samples\n1,-0.1,30,0,0,2\n2,-0.2,10,1,0,2\n3,-0.3,50,0,1,2\n4,-0.2,10,1,1,2\n' > "$trace"
+printf 'step,reward,orientation_error_deg,within_20deg,cube_dropped,effective_samples,value\n1,-0.1,30,0,0,2,-0.5\n2,-0.2,10,1,0,4,-0.3\n3,-0.3,50,0,1,2,-1\n4,-0.2,10,1,1,2,-1\n' > "$trace"
 echo "task=hand_cube mean_reward=9 ms_per_step=7.5"
 FAKE
 chmod +x "${fake}"
@@ -32,6 +33,7 @@ for variant in horizon8/ ""; do
   for i in 1 2 3; do
     echo "{\"episode\":${i},\"agent_steps\":$((300 * i)),\"mean_reward\":-0.0${i},\"mean_orientation_error_deg\":${i}0,\"mean_within_20deg\":0.5,\"mean_cube_dropped\":0}"
   done > "${results}/hand_cube/${variant}seed1/episodes.jsonl"
+  echo '{"mppi":{"gamma":0.5}}' > "${results}/hand_cube/${variant}seed1/config.json"
 done
 /usr/bin/python3 "${script}" run polo --mpc="${fake}" --out="${out}" --results="${results}" > /dev/null
 [[ $(grep -c '^polo_run1_' "${out}/mpc.csv") -eq 6 ]] || { echo "FAIL: polo rows"; cat "${out}/mpc.csv"; exit 1; }
@@ -49,4 +51,14 @@ grep -q '^polo_last_episode,8,1,,-0.03,30,0.5,0$' "${out}/fig3_middle_hand.csv" 
   || { echo "FAIL: last-episode row"; cat "${out}/fig3_middle_hand.csv"; exit 1; }
 grep -q '^polo_value,32,1,0,-0.2,25,0.5,0.5$' "${out}/fig3_middle_hand.csv" \
   || { echo "FAIL: polo_value row"; cat "${out}/fig3_middle_hand.csv"; exit 1; }
+# Value check, trial 0 only, the last 2 steps left out: returns with
+# gamma 0.5 from steps 1-2 are -0.1 + 0.5 (-0.2 + 0.5 (-0.3 + 0.5 (-0.2))) =
+# -0.3 and -0.4 (held: mean -0.35), values -0.5 and -0.3 (mean -0.4),
+# correlation -1; effective samples 3 held, 2 dropped.
+/usr/bin/python3 "${script}" run value --tail=2 --mpc="${fake}" --out="${out}" --results="${results}" > /dev/null
+[[ $(($(wc -l < "${out}/value_check.csv") - 1)) -eq 5 ]] || { echo "FAIL: expected 3 MPC + 2 POLO rows"; cat "${out}/value_check.csv"; exit 1; }
+grep -q '^polo_run1_h8_seed0,polo_value,8,1,0,1000,-0.2,0.5,3,3,2,-0.4,-0.35,nan,nan,-1,7.5,' "${out}/value_check.csv" \
+  || { echo "FAIL: value check row"; cat "${out}/value_check.csv"; exit 1; }
+grep -q '^mpc_h16_seed0,mpc,16,,0,1000,-0.2,0.5,3,3,2,,,,,,7.5,' "${out}/value_check.csv" \
+  || { echo "FAIL: plain MPC value check row"; cat "${out}/value_check.csv"; exit 1; }
 echo "hand_figures_test: ok"

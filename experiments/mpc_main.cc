@@ -50,7 +50,8 @@ ABSL_FLAG(std::optional<uint64_t>, untrained_value_seed, std::nullopt,
           "with --value: replace its weights by the untrained ensemble of the same spec (random "
           "nets and priors) that a POLO run with this --seed starts from");
 ABSL_FLAG(std::string, trace, "",
-          "write one CSV line per step (step, reward, the task's metrics, effective samples)");
+          "write one CSV line per step (step, reward, the task's metrics, effective samples; "
+          "with --value also the value of the state the step starts from)");
 ABSL_FLAG(std::string, record, "",
           "write every step's physics state to this file (models/state_file.h), for "
           "//tools:render");
@@ -72,24 +73,32 @@ absl::StatusOr<EnsembleWeights> UntrainedWeights(const polo::EnsembleSpec& spec,
   return (*ensemble)->ToWeights(0);
 }
 
-// One CSV line per step: step, reward, the task's metrics, effective samples.
+// One CSV line per step: step, reward, the task's metrics, effective
+// samples, and with a value V̂(s_t) (eq. 6 at the run's κ) of the state
+// s_t the step starts from: beside the rewards that follow it, a check of
+// what the value predicts against the discounted return the policy got.
 class Trace {
  public:
-  absl::Status Open(const std::string& path, const std::vector<std::string>& metric_names) {
+  absl::Status Open(const std::string& path, const std::vector<std::string>& metric_names,
+                    bool with_value) {
     file_.reset(std::fopen(path.c_str(), "w"));
     if (file_ == nullptr) {
       return absl::InvalidArgumentError(absl::StrCat("--trace: cannot write '", path, "'"));
     }
-    std::fprintf(file_.get(), "step,reward,%s,effective_samples\n",
-                 absl::StrJoin(metric_names, ",").c_str());
+    with_value_ = with_value;
+    std::fprintf(file_.get(), "step,reward,%s,effective_samples%s\n",
+                 absl::StrJoin(metric_names, ",").c_str(), with_value ? ",value" : "");
     return absl::OkStatus();
   }
-  void Add(int step, double reward, absl::Span<const double> metrics, double ess) {
+  void Add(int step, double reward, absl::Span<const double> metrics, double ess, double value) {
     if (file_ == nullptr) return;
     std::fprintf(file_.get(), "%d,%.9g", step, reward);
     for (double x : metrics) std::fprintf(file_.get(), ",%.9g", x);
-    std::fprintf(file_.get(), ",%.9g\n", ess);
+    std::fprintf(file_.get(), ",%.9g", ess);
+    if (with_value_) std::fprintf(file_.get(), ",%.9g", value);
+    std::fprintf(file_.get(), "\n");
   }
+  bool open() const { return file_ != nullptr; }
   absl::Status Close() {
     if (file_ == nullptr) return absl::OkStatus();
     const bool ok = std::ferror(file_.get()) == 0 && std::fclose(file_.release()) == 0;
@@ -101,6 +110,7 @@ class Trace {
     void operator()(std::FILE* f) const { std::fclose(f); }
   };
   std::unique_ptr<std::FILE, Closer> file_;
+  bool with_value_ = false;
 };
 
 int Run() {
@@ -113,9 +123,13 @@ int Run() {
   if (!settings.ok()) return Fail(settings.status());
   const int steps = absl::GetFlag(FLAGS_steps);
   const int threads = absl::GetFlag(FLAGS_threads);
-  if (steps < 1) return Fail(absl::InvalidArgumentError(absl::StrCat("--steps: got ", steps, ", expected >= 1")));
+  if (steps < 1) {
+    return Fail(
+        absl::InvalidArgumentError(absl::StrCat("--steps: got ", steps, ", expected >= 1")));
+  }
   if (threads < 1 || threads > 256) {
-    return Fail(absl::InvalidArgumentError(absl::StrCat("--threads: got ", threads, ", expected 1..256")));
+    return Fail(
+        absl::InvalidArgumentError(absl::StrCat("--threads: got ", threads, ", expected 1..256")));
   }
   std::unique_ptr<learner::OptimisticValue> value;
   const std::optional<uint64_t> untrained_seed = absl::GetFlag(FLAGS_untrained_value_seed);
@@ -131,9 +145,9 @@ int Run() {
     }
     if (!weights.ok()) return Fail(weights.status());
     if (weights->spec().num_features() != (*task)->num_features()) {
-      return Fail(absl::InvalidArgumentError(absl::StrCat(
-          "--value: ensemble has ", weights->spec().num_features(), " features, task ",
-          (*task)->name(), " has ", (*task)->num_features())));
+      return Fail(absl::InvalidArgumentError(
+          absl::StrCat("--value: ensemble has ", weights->spec().num_features(), " features, task ",
+                       (*task)->name(), " has ", (*task)->num_features())));
     }
     absl::StatusOr<std::unique_ptr<learner::OptimisticValue>> v =
         learner::OptimisticValue::Create(*weights, absl::GetFlag(FLAGS_kappa));
@@ -160,7 +174,8 @@ int Run() {
   const std::string record_path = util::ResolveUserPath(absl::GetFlag(FLAGS_record));
   Trace trace;
   if (!absl::GetFlag(FLAGS_trace).empty()) {
-    if (absl::Status s = trace.Open(util::ResolveUserPath(absl::GetFlag(FLAGS_trace)), names);
+    if (absl::Status s =
+            trace.Open(util::ResolveUserPath(absl::GetFlag(FLAGS_trace)), names, value != nullptr);
         !s.ok()) {
       return Fail(s);
     }
@@ -170,10 +185,15 @@ int Run() {
       record.states.insert(record.states.end(), (*agent)->physics_state().begin(),
                            (*agent)->physics_state().end());
     }
+    double value_before = 0;
+    if (value != nullptr && trace.open()) {
+      value->Evaluate((*agent)->features().data(), 1, &value_before);
+    }
     planner::AgentStep result = (*agent)->Step(step, value.get());
     total_reward += result.reward;
     total_ess += result.planner.effective_samples;
-    trace.Add(step + 1, result.reward, (*agent)->metrics(), result.planner.effective_samples);
+    trace.Add(step + 1, result.reward, (*agent)->metrics(), result.planner.effective_samples,
+              value_before);
     for (size_t i = 0; i < names.size(); ++i) {
       max_metric[i] = std::max(max_metric[i], (*agent)->metrics()[i]);
     }
@@ -197,9 +217,9 @@ int Run() {
     if (absl::Status s = models::WriteStateFile(record_path, record); !s.ok()) return Fail(s);
     std::fprintf(stderr, "mpc: recorded %zu states in %s\n", record.count(), record_path.c_str());
   }
-  std::string summary = absl::StrCat("task=", (*task)->name(), " horizon=",
-                                     settings->rollouts.horizon, " steps=", steps,
-                                     " mean_reward=", total_reward / steps);
+  std::string summary =
+      absl::StrCat("task=", (*task)->name(), " horizon=", settings->rollouts.horizon,
+                   " steps=", steps, " mean_reward=", total_reward / steps);
   for (size_t i = 0; i < names.size(); ++i) {
     absl::StrAppend(&summary, " final_", names[i], "=", (*agent)->metrics()[i], " max_", names[i],
                     "=", max_metric[i]);
