@@ -31,6 +31,7 @@ POLO face the same goals trial by trial.
 import argparse
 import json
 import os
+import statistics
 import sys
 
 import figures_common as common
@@ -141,13 +142,11 @@ def value_summary(trace_path, gamma, tail):
 
 
 def correlation(xs, ys):
-    if len(xs) < 2:
+    """Pearson's r; NaN with fewer than 2 points or a constant series."""
+    try:
+        return statistics.correlation(xs, ys)
+    except statistics.StatisticsError:
         return float("nan")
-    mx, my = common.mean(xs), common.mean(ys)
-    sxy = sum((x - mx) * (y - my) for x, y in zip(xs, ys))
-    sxx = sum((x - mx) ** 2 for x in xs)
-    syy = sum((y - my) ** 2 for y in ys)
-    return sxy / (sxx * syy) ** 0.5 if sxx > 0 and syy > 0 else float("nan")
 
 
 def run(args):
@@ -216,6 +215,8 @@ def main():
     parser.add_argument("--results", default="results")
     parser.add_argument("--tail", type=int, default=300)
     args = parser.parse_args()
+    if args.tail < 0:
+        parser.error(f"--tail: got {args.tail}, expected >= 0 (steps)")
     os.makedirs(args.out, exist_ok=True)
     if args.command == "run":
         run(args)

@@ -61,4 +61,8 @@ grep -q '^polo_run1_h8_seed0,polo_value,8,1,0,1000,-0.2,0.5,3,3,2,-0.4,-0.35,nan
   || { echo "FAIL: value check row"; cat "${out}/value_check.csv"; exit 1; }
 grep -q '^mpc_h16_seed0,mpc,16,,0,1000,-0.2,0.5,3,3,2,,,,,,7.5,' "${out}/value_check.csv" \
   || { echo "FAIL: plain MPC value check row"; cat "${out}/value_check.csv"; exit 1; }
+if /usr/bin/python3 "${script}" run value --tail=-1 --mpc="${fake}" --out="${out}" --results="${results}" 2> "${dir}/err"; then
+  echo "FAIL: --tail=-1 accepted"; exit 1
+fi
+grep -q -- '--tail: got -1, expected >= 0' "${dir}/err" || { echo "FAIL: --tail error"; cat "${dir}/err"; exit 1; }
 echo "hand_figures_test: ok"
