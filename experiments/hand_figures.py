@@ -70,19 +70,28 @@ def evaluations(part, results):
     return out
 
 
+def reward_and_drops(rows):
+    """Mean reward, share of steps with the cube dropped, first dropped step
+    ("" if none): the numbers both tables hold."""
+    dropped = [float(r["cube_dropped"]) for r in rows]
+    return {
+        "mean_reward": common.mean([float(r["reward"]) for r in rows]),
+        "frac_dropped": common.mean(dropped),
+        "first_drop_step": next((int(r["step"]) for r, d in zip(rows, dropped) if d > 0), ""),
+    }
+
+
+def formatted(out):
+    return {k: (f"{v:.6g}" if isinstance(v, float) else v) for k, v in out.items()}
+
+
 def summarise(trace_path):
     rows = common.read_trace(trace_path)
-    dropped = [float(r["cube_dropped"]) for r in rows]
-    first_drop = next((int(r["step"]) for r in rows if float(r["cube_dropped"]) > 0), "")
-    out = {
-        "mean_reward": common.mean([float(r["reward"]) for r in rows]),
-        "mean_orientation_error_deg": common.mean(
-            [float(r["orientation_error_deg"]) for r in rows]),
-        "frac_within_20deg": common.mean([float(r["within_20deg"]) for r in rows]),
-        "frac_dropped": common.mean(dropped),
-        "first_drop_step": first_drop,
-    }
-    return {k: (f"{v:.6g}" if isinstance(v, float) else v) for k, v in out.items()}
+    out = reward_and_drops(rows)
+    out["mean_orientation_error_deg"] = common.mean(
+        [float(r["orientation_error_deg"]) for r in rows])
+    out["frac_within_20deg"] = common.mean([float(r["within_20deg"]) for r in rows])
+    return formatted(out)
 
 
 VALUE_FIELDS = ["id", "method", "horizon", "run_seed", "seed", "steps", "mean_reward",
@@ -119,13 +128,9 @@ def value_summary(trace_path, gamma, tail):
     rewards = [float(r["reward"]) for r in rows]
     dropped = [float(r["cube_dropped"]) > 0 for r in rows]
     ess = [float(r["effective_samples"]) for r in rows]
-    out = {
-        "mean_reward": common.mean(rewards),
-        "frac_dropped": common.mean([float(d) for d in dropped]),
-        "first_drop_step": next((int(r["step"]) for r, d in zip(rows, dropped) if d), ""),
-        "ess_held": common.mean([e for e, d in zip(ess, dropped) if not d]),
-        "ess_dropped": common.mean([e for e, d in zip(ess, dropped) if d]),
-    }
+    out = reward_and_drops(rows)
+    out["ess_held"] = common.mean([e for e, d in zip(ess, dropped) if not d])
+    out["ess_dropped"] = common.mean([e for e, d in zip(ess, dropped) if d])
     if gamma is not None and "value" in rows[0]:
         returns, g = [0.0] * len(rewards), 0.0
         for t in range(len(rewards) - 1, -1, -1):
@@ -138,7 +143,7 @@ def value_summary(trace_path, gamma, tail):
             out[f"value_{name}"] = common.mean([values[t] for t in picked])
             out[f"return_{name}"] = common.mean([returns[t] for t in picked])
         out["value_return_corr"] = correlation(values, returns[:n])
-    return {k: (f"{v:.6g}" if isinstance(v, float) else v) for k, v in out.items()}
+    return formatted(out)
 
 
 def correlation(xs, ys):
