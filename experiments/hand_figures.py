@@ -13,7 +13,9 @@ commands.
       of "all"): trial 0 again, plain and with each run's value, to check
       the value against what happened: per step its V(s_t) beside the
       discounted return the episode then got, and the effective samples of
-      MPPI, each averaged over the steps with the cube held and dropped.
+      MPPI, each averaged over the steps with the cube held and dropped,
+      and with the cube held the spreads (standard deviations over MPPI's
+      batch) of the rollouts' reward sums and of their terminal values.
       Returns leave out the last STEPS steps (default 300), whose returns
       the episode's end cuts short (0.99^300: 5 %).
   experiments/hand_figures.py plot [--out DIR] [--results DIR]
@@ -95,7 +97,8 @@ def summarise(trace_path):
 
 
 VALUE_FIELDS = ["id", "method", "horizon", "run_seed", "seed", "steps", "mean_reward",
-                "frac_dropped", "first_drop_step", "ess_held", "ess_dropped", "value_held",
+                "frac_dropped", "first_drop_step", "ess_held", "ess_dropped",
+                "return_spread_held", "value_spread_held", "value_held",
                 "return_held", "value_dropped", "return_dropped", "value_return_corr",
                 "ms_per_step", "wall_s"]
 
@@ -131,6 +134,9 @@ def value_summary(trace_path, gamma, tail):
     out = reward_and_drops(rows)
     out["ess_held"] = common.mean([e for e, d in zip(ess, dropped) if not d])
     out["ess_dropped"] = common.mean([e for e, d in zip(ess, dropped) if d])
+    for part in ("return", "value"):
+        spread = [float(r[f"{part}_spread"]) for r, d in zip(rows, dropped) if not d]
+        out[f"{part}_spread_held"] = common.mean(spread)
     if gamma is not None and "value" in rows[0]:
         returns, g = [0.0] * len(rewards), 0.0
         for t in range(len(rewards) - 1, -1, -1):

@@ -14,7 +14,7 @@ cat > "${fake}" <<'FAKE'
 #!/usr/bin/env bash
 for a in "$@"; do case "$a" in --trace=*) trace="${a#--trace=}";; esac; done
 echo "$*" >> "$(dirname "$0")/calls"
-printf 'step,reward,orientation_error_deg,within_20deg,cube_dropped,effective_samples,value\n1,-0.1,30,0,0,2,-0.5\n2,-0.2,10,1,0,4,-0.3\n3,-0.3,50,0,1,2,-1\n4,-0.2,10,1,1,2,-1\n' > "$trace"
+printf 'step,reward,orientation_error_deg,within_20deg,cube_dropped,effective_samples,return_spread,value_spread,value\n1,-0.1,30,0,0,2,0.1,0.4,-0.5\n2,-0.2,10,1,0,4,0.3,0.2,-0.3\n3,-0.3,50,0,1,2,1,1,-1\n4,-0.2,10,1,1,2,1,1,-1\n' > "$trace"
 echo "task=hand_cube mean_reward=9 ms_per_step=7.5"
 FAKE
 chmod +x "${fake}"
@@ -54,12 +54,13 @@ grep -q '^polo_value,32,1,0,-0.2,25,0.5,0.5$' "${out}/fig3_middle_hand.csv" \
 # Value check, trial 0 only, the last 2 steps left out: returns with
 # gamma 0.5 from steps 1-2 are -0.1 + 0.5 (-0.2 + 0.5 (-0.3 + 0.5 (-0.2))) =
 # -0.3 and -0.4 (held: mean -0.35), values -0.5 and -0.3 (mean -0.4),
-# correlation -1; effective samples 3 held, 2 dropped.
+# correlation -1; effective samples 3 held, 2 dropped; spreads held: reward
+# sums 0.2, values 0.3.
 /usr/bin/python3 "${script}" run value --tail=2 --mpc="${fake}" --out="${out}" --results="${results}" > /dev/null
 [[ $(($(wc -l < "${out}/value_check.csv") - 1)) -eq 5 ]] || { echo "FAIL: expected 3 MPC + 2 POLO rows"; cat "${out}/value_check.csv"; exit 1; }
-grep -q '^polo_run1_h8_seed0,polo_value,8,1,0,1000,-0.2,0.5,3,3,2,-0.4,-0.35,nan,nan,-1,7.5,' "${out}/value_check.csv" \
+grep -q '^polo_run1_h8_seed0,polo_value,8,1,0,1000,-0.2,0.5,3,3,2,0.2,0.3,-0.4,-0.35,nan,nan,-1,7.5,' "${out}/value_check.csv" \
   || { echo "FAIL: value check row"; cat "${out}/value_check.csv"; exit 1; }
-grep -q '^mpc_h16_seed0,mpc,16,,0,1000,-0.2,0.5,3,3,2,,,,,,7.5,' "${out}/value_check.csv" \
+grep -q '^mpc_h16_seed0,mpc,16,,0,1000,-0.2,0.5,3,3,2,0.2,0.3,,,,,,7.5,' "${out}/value_check.csv" \
   || { echo "FAIL: plain MPC value check row"; cat "${out}/value_check.csv"; exit 1; }
 if /usr/bin/python3 "${script}" run value --tail=-1 --mpc="${fake}" --out="${out}" --results="${results}" 2> "${dir}/err"; then
   echo "FAIL: --tail=-1 accepted"; exit 1

@@ -74,9 +74,11 @@ absl::StatusOr<EnsembleWeights> UntrainedWeights(const polo::EnsembleSpec& spec,
 }
 
 // One CSV line per step: step, reward, the task's metrics, effective
-// samples, and with a value V̂(s_t) (eq. 6 at the run's κ) of the state
-// s_t the step starts from: beside the rewards that follow it, a check of
-// what the value predicts against the discounted return the policy got.
+// samples, the spreads over the batch of the running returns and of the
+// terminal values γ^H V̂ (MppiStats), and with a value V̂(s_t) (eq. 6 at
+// the run's κ) of the state s_t the step starts from: beside the rewards
+// that follow it, a check of what the value predicts against the
+// discounted return the policy got.
 class Trace {
  public:
   absl::Status Open(const std::string& path, const std::vector<std::string>& metric_names,
@@ -86,15 +88,17 @@ class Trace {
       return absl::InvalidArgumentError(absl::StrCat("--trace: cannot write '", path, "'"));
     }
     with_value_ = with_value;
-    std::fprintf(file_.get(), "step,reward,%s,effective_samples%s\n",
+    std::fprintf(file_.get(), "step,reward,%s,effective_samples,return_spread,value_spread%s\n",
                  absl::StrJoin(metric_names, ",").c_str(), with_value ? ",value" : "");
     return absl::OkStatus();
   }
-  void Add(int step, double reward, absl::Span<const double> metrics, double ess, double value) {
+  void Add(int step, double reward, absl::Span<const double> metrics,
+           const planner::MppiStats& planner, double value) {
     if (file_ == nullptr) return;
     std::fprintf(file_.get(), "%d,%.9g", step, reward);
     for (double x : metrics) std::fprintf(file_.get(), ",%.9g", x);
-    std::fprintf(file_.get(), ",%.9g", ess);
+    std::fprintf(file_.get(), ",%.9g,%.9g,%.9g", planner.effective_samples, planner.return_spread,
+                 planner.value_spread);
     if (with_value_) std::fprintf(file_.get(), ",%.9g", value);
     std::fprintf(file_.get(), "\n");
   }
@@ -192,8 +196,7 @@ int Run() {
     planner::AgentStep result = (*agent)->Step(step, value.get());
     total_reward += result.reward;
     total_ess += result.planner.effective_samples;
-    trace.Add(step + 1, result.reward, (*agent)->metrics(), result.planner.effective_samples,
-              value_before);
+    trace.Add(step + 1, result.reward, (*agent)->metrics(), result.planner, value_before);
     for (size_t i = 0; i < names.size(); ++i) {
       max_metric[i] = std::max(max_metric[i], (*agent)->metrics()[i]);
     }

@@ -7,6 +7,27 @@
 #include "absl/strings/str_cat.h"
 
 namespace polo::planner {
+namespace {
+
+// Mean and variance in one pass (Welford's update), for MppiStats' spreads.
+class Moments {
+ public:
+  void Add(double x) {
+    ++n_;
+    const double delta = x - mean_;
+    mean_ += delta / n_;
+    m2_ += delta * (x - mean_);
+  }
+  // Population standard deviation; 0 for fewer than 2 values.
+  double StandardDeviation() const { return n_ < 2 ? 0.0 : std::sqrt(m2_ / n_); }
+
+ private:
+  int n_ = 0;
+  double mean_ = 0;
+  double m2_ = 0;
+};
+
+}  // namespace
 
 absl::Status ValidateMppiSettings(const MppiSettings& s) {
   if (absl::Status status = ValidateRolloutSettings(s.rollouts); !status.ok()) return status;
@@ -121,6 +142,7 @@ MppiStats Mppi::Update(TerminalValue* value) {
   const double terminal_discount = std::pow(rs.gamma, rs.horizon);
   MppiStats stats;
   double sum = 0;
+  Moments returns, terminal;
   stats.best_score = std::numeric_limits<double>::lowest();
   for (int k = 0; k < k_count; ++k) {
     if (rollouts_->diverged(k) || !std::isfinite(values_[k])) {
@@ -128,12 +150,20 @@ MppiStats Mppi::Update(TerminalValue* value) {
       ++stats.diverged;
       continue;
     }
+    returns.Add(rollouts_->running_return(k));
+    terminal.Add(terminal_discount * values_[k]);
     scores_[k] = rollouts_->running_return(k) + terminal_discount * values_[k];
     stats.best_score = std::max(stats.best_score, scores_[k]);
     sum += scores_[k];
   }
-  if (stats.diverged == k_count) return MppiStats{0, 0, 0, k_count};  // Keep the nominal.
+  if (stats.diverged == k_count) {  // Keep the nominal.
+    stats = MppiStats{};
+    stats.diverged = k_count;
+    return stats;
+  }
   stats.mean_score = sum / (k_count - stats.diverged);
+  stats.return_spread = returns.StandardDeviation();
+  stats.value_spread = terminal.StandardDeviation();
   stats.effective_samples =
       MppiWeights(scores_, settings_.temperature, settings_.temperature_mode, absl::MakeSpan(weights_));
   WeightedControls(*rollouts_, weights_, absl::MakeSpan(nominal_));

@@ -72,6 +72,11 @@ struct MppiStats {
   double best_score = 0;      // max_k S_k of the last iteration.
   double mean_score = 0;      // Mean of S_k over non-diverged rollouts.
   double effective_samples = 0;  // 1 / Σ w_k², in [1, K].
+  // Standard deviations over the non-diverged rollouts of the two parts of
+  // S_k: the running return Σ γ^t r and the terminal term γ^H V̂(s_H) (0
+  // without a value). Beside λ they say which part decides the weights.
+  double return_spread = 0;
+  double value_spread = 0;
   int diverged = 0;           // Rollouts whose physics blew up.
 };
 

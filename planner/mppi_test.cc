@@ -119,6 +119,49 @@ TEST(MppiTest, DifferentSeedsChooseDifferentActions) {
   EXPECT_NE(actions_a[0], actions_b[0]);
 }
 
+// DistanceValue that keeps the values of its last batch.
+class RecordingValue : public DistanceValue {
+ public:
+  void Evaluate(const double* x, int batch, double* values) override {
+    DistanceValue::Evaluate(x, batch, values);
+    last.assign(values, values + batch);
+  }
+  std::vector<double> last;
+};
+
+double PopulationStd(const std::vector<double>& xs) {
+  double mean = 0, squares = 0;
+  for (double x : xs) mean += x / xs.size();
+  for (double x : xs) squares += (x - mean) * (x - mean) / xs.size();
+  return std::sqrt(squares);
+}
+
+TEST(MppiTest, SpreadsSeparateRunningReturnsFromTerminalValues) {
+  GoalTask task;
+  const MppiSettings settings = SmallSettings();
+  ThreadPool pool(1);
+  std::vector<double> state(models::PhysicsStateSize(task.model()));
+  models::UniqueMjData d(mj_makeData(task.model()));
+  task.Reset(task.model(), d.get(), 0);
+  models::CapturePhysicsState(task.model(), d.get(), state.data());
+  auto optimize = [&](TerminalValue* value) {
+    auto mppi = Mppi::Create(&task, settings, &pool);
+    EXPECT_TRUE(mppi.ok()) << mppi.status();
+    return (*mppi)->Optimize(state.data(), 0, value);
+  };
+  const MppiStats plain = optimize(nullptr);
+  RecordingValue value;
+  const MppiStats with_value = optimize(&value);
+  // Same noise, so the same running returns; the value adds its own part.
+  EXPECT_GT(plain.return_spread, 0);
+  EXPECT_EQ(plain.value_spread, 0);
+  EXPECT_NEAR(with_value.return_spread, plain.return_spread, 1e-12);
+  ASSERT_EQ(value.last.size(), 32u);
+  const double discount = std::pow(settings.rollouts.gamma, settings.rollouts.horizon);
+  EXPECT_NEAR(with_value.value_spread, discount * PopulationStd(value.last), 1e-9);
+  EXPECT_GT(with_value.value_spread, 0);
+}
+
 TEST(MppiTest, ActionsStayInsideActuatorRange) {
   GoalTask task;
   MppiSettings settings = SmallSettings();
