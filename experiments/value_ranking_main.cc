@@ -127,7 +127,12 @@ int Run() {
     return Fail(absl::InvalidArgumentError("--value: feature count differs from the task's"));
   }
 
-  planner::ThreadPool pool(absl::GetFlag(FLAGS_threads));
+  const int threads = absl::GetFlag(FLAGS_threads);
+  if (threads < 1 || threads > 256) {
+    return Fail(
+        absl::InvalidArgumentError(absl::StrCat("--threads: got ", threads, ", expected 1..256")));
+  }
+  planner::ThreadPool pool(threads);
   absl::StatusOr<std::unique_ptr<planner::Agent>> agent =
       planner::Agent::Create(&task, *settings, &pool);
   if (!agent.ok()) return Fail(agent.status());
@@ -136,9 +141,8 @@ int Run() {
   absl::StatusOr<std::unique_ptr<planner::Rollouts>> batch =
       planner::Rollouts::Create(&task, batch_settings, &pool);
   if (!batch.ok()) return Fail(batch.status());
-  planner::MppiSettings continuation_settings = *settings;
   absl::StatusOr<std::unique_ptr<planner::Mppi>> planner_or =
-      planner::Mppi::Create(&task, continuation_settings, &pool);
+      planner::Mppi::Create(&task, *settings, &pool);
   if (!planner_or.ok()) return Fail(planner_or.status());
   planner::Mppi& mppi = **planner_or;
   planner::TerminalValue* continuation_value =
@@ -152,8 +156,11 @@ int Run() {
   const uint64_t seed = settings->seed;
   std::unique_ptr<std::FILE, int (*)(std::FILE*)> out(nullptr, &std::fclose);
   if (!absl::GetFlag(FLAGS_out).empty()) {
-    out.reset(std::fopen(util::ResolveUserPath(absl::GetFlag(FLAGS_out)).c_str(), "w"));
-    if (out == nullptr) return Fail(absl::InvalidArgumentError("--out: cannot write"));
+    const std::string path = util::ResolveUserPath(absl::GetFlag(FLAGS_out));
+    out.reset(std::fopen(path.c_str(), "w"));
+    if (out == nullptr) {
+      return Fail(absl::InvalidArgumentError(absl::StrCat("--out: cannot write '", path, "'")));
+    }
     std::fprintf(out.get(), "step,k,running_return,terminal_value,continuation_return\n");
   }
   models::UniqueMjData d(mj_makeData(m));

@@ -35,4 +35,8 @@ if "${bin}" "${common[@]}" --at=0 2> "${dir}/err"; then echo "FAIL: --at=0 accep
 grep -q -- '--at: got "0", expected agent steps >= 1' "${dir}/err" || { echo "FAIL: --at error"; cat "${dir}/err"; exit 1; }
 if "${bin}" --task=humanoid_getup --at=2 2> "${dir}/err"; then echo "FAIL: no --value accepted"; exit 1; fi
 grep -q -- '--value: required' "${dir}/err" || { echo "FAIL: --value error"; cat "${dir}/err"; exit 1; }
+if "${bin}" "${common[@]}" --threads=0 2> "${dir}/err"; then echo "FAIL: --threads=0 accepted"; exit 1; fi
+grep -q -- '--threads: got 0, expected 1..256' "${dir}/err" || { echo "FAIL: --threads error"; cat "${dir}/err"; exit 1; }
+if "${bin}" "${common[@]}" --out="${dir}/no/such/dir/x.csv" 2> "${dir}/err"; then echo "FAIL: bad --out accepted"; exit 1; fi
+grep -q -- "--out: cannot write '${dir}/no/such/dir/x.csv'" "${dir}/err" || { echo "FAIL: --out error"; cat "${dir}/err"; exit 1; }
 echo "value_ranking_test: ok"
