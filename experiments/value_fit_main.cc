@@ -1,0 +1,306 @@
+// //experiments:value_fit — fits a value ensemble, offline, to the discounted
+// returns that plain MPC itself gets, and saves it. A check of what a value
+// of POLO's class can do for MPC when it is learnt from plentiful on-policy
+// data rather than online from 2500 steps: MPC with V^MPC as its terminal
+// value is a rollout-style improvement on MPC: what it does for MPC
+// (//experiments:mpc --value) and how it ranks MPPI's batch
+// (//experiments:value_ranking) is the bar POLO's online value, learnt from
+// less and from its own states, has to clear.
+//
+//   bazel run -c opt //experiments:value_fit -- --task=hand_cube --horizon=8
+//       --rollouts=80 --temperature=0.02 --temperature_mode=absolute
+//       --spec_from=$PWD/results/hand_cube/horizon8/seed0/weights.pb
+//       --episodes=30 --data=/tmp/h8.data --out=/tmp/fit_h8.pb      (one line)
+//
+// Data: --episodes episodes of --steps agent steps of plain MPC, episode e
+// from seed --first_seed + e (as //experiments:mpc --seed=...: the MPPI
+// seed and the task's episode seed). For each of the first --keep states
+// of an episode the target is its discounted return, truncated at the
+// episode's end: G_t = Σ_{j=t}^{steps-1} γ^{j-t} r_j (γ: --gamma), so the
+// truncation error is at most γ^(steps-keep) times the largest |return|.
+// The last --holdout episodes are not trained on; they give the held-out
+// fit. Training: the learner's Trainer (eq. 5, randomised priors, Adam),
+// every member on the same targets, the spec (sizes, prior scale, value
+// scale and offset) read from --spec_from, input normalisation as the
+// learner's (identity). Prints the fit (MSE, Pearson r) on the training and
+// held-out states, and writes the weights to --out. --data caches the
+// collected states and returns, so that other training settings can be
+// tried without collecting again (a cache collected under other task, MPPI
+// or episode flags is refused). Deterministic: the same flags give the same bytes, with
+// any --threads.
+#include <cmath>
+#include <cstdint>
+#include <cstdio>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/flags/flag.h"
+#include "absl/flags/parse.h"
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/str_cat.h"
+#include "learner/ensemble_weights.h"
+#include "learner/seed_schedule.h"
+#include "learner/trainer.h"
+#include "models/registry.h"
+#include "planner/agent.h"
+#include "planner/mppi_flags.h"
+#include "planner/thread_pool.h"
+#include "proto/ensemble.pb.h"
+#include "util/paths.h"
+
+ABSL_FLAG(std::string, task, "hand_cube", "task name (see models/registry.h)");
+ABSL_FLAG(int, episodes, 30, "plain-MPC episodes to collect (the last --holdout are held out)");
+ABSL_FLAG(int, holdout, 5, "episodes held out of training, for the held-out fit");
+ABSL_FLAG(uint64_t, first_seed, 100, "seed of the first episode (episode e: first_seed + e)");
+ABSL_FLAG(int, steps, 1300, "agent steps per episode");
+ABSL_FLAG(int, keep, 1000,
+          "states per episode used, from its start (their returns run to --steps)");
+ABSL_FLAG(std::string, spec_from, "", "ensemble weights file whose spec (sizes, scales) to fit");
+ABSL_FLAG(int, gradient_steps, 20000, "Adam steps");
+ABSL_FLAG(int, minibatch_size, 64, "rows per Adam step");
+ABSL_FLAG(double, learning_rate, 1e-3, "Adam learning rate");
+ABSL_FLAG(uint64_t, train_seed, 0, "seeds the nets, priors and minibatches");
+ABSL_FLAG(std::string, out, "", "weights file to write");
+ABSL_FLAG(std::string, data, "",
+          "cache of the collected states and returns: read if it exists (refused unless "
+          "written under the same task, MPPI and episode flags), else written after collecting");
+ABSL_FLAG(double, weight_decay, 0.0, "coefficient of |theta|^2 (learner/trainer.h)");
+ABSL_FLAG(int, threads, polo::planner::HardwareThreads(), "rollout threads (1..256)");
+
+namespace polo {
+namespace {
+
+int Fail(const absl::Status& status) {
+  std::fprintf(stderr, "value_fit: %s\n", std::string(status.message()).c_str());
+  return 2;
+}
+
+absl::Status Bad(const char* flag, const std::string& got, const char* expected) {
+  return absl::InvalidArgumentError(
+      absl::StrCat("--", flag, ": got ", got, ", expected ", expected));
+}
+
+struct Fit {
+  double mse = 0;
+  double pearson = 0;
+};
+
+absl::StatusOr<Fit> Measure(const learner::Trainer& trainer, const std::vector<double>& features,
+                            const std::vector<double>& targets) {
+  const int n = static_cast<int>(targets.size());
+  const int k = trainer.spec().ensemble_size();
+  std::vector<double> members(static_cast<size_t>(n) * k);
+  Fit fit;
+  if (n == 0) return fit;
+  if (absl::Status s = trainer.EvaluateMembers(features.data(), n, members.data()); !s.ok()) {
+    return s;
+  }
+  double sv = 0, sg = 0, svv = 0, sgg = 0, svg = 0;
+  for (int i = 0; i < n; ++i) {
+    double v = 0;
+    for (int j = 0; j < k; ++j) v += members[static_cast<size_t>(i) * k + j];
+    v /= k;
+    const double g = targets[i];
+    fit.mse += (v - g) * (v - g);
+    sv += v, sg += g, svv += v * v, sgg += g * g, svg += v * g;
+  }
+  fit.mse /= n;
+  const double cov = svg / n - (sv / n) * (sg / n);
+  const double var_v = svv / n - (sv / n) * (sv / n), var_g = sgg / n - (sg / n) * (sg / n);
+  fit.pearson = var_v > 0 && var_g > 0 ? cov / std::sqrt(var_v * var_g) : 0;
+  return fit;
+}
+
+// What the --data cache holds states of: the task, the acting MPPI and the
+// episodes. A cache written under other flags is refused, naming both.
+std::string DataKey(const std::string& task, const planner::MppiSettings& s) {
+  return absl::StrCat(
+      "task=", task, " horizon=", s.rollouts.horizon, " rollouts=", s.rollouts.num_rollouts,
+      " gamma=", s.rollouts.gamma, " sigma=", s.rollouts.noise_sigma,
+      " noise_smoothing=", s.rollouts.noise_smoothing, " temperature=", s.temperature,
+      " temperature_mode=", static_cast<int>(s.temperature_mode), " iterations=", s.iterations,
+      " episodes=", absl::GetFlag(FLAGS_episodes), " holdout=", absl::GetFlag(FLAGS_holdout),
+      " first_seed=", absl::GetFlag(FLAGS_first_seed), " steps=", absl::GetFlag(FLAGS_steps),
+      " keep=", absl::GetFlag(FLAGS_keep));
+}
+
+// The --data cache: the key's length and text, then four arrays (training
+// features and returns, held-out features and returns), each as a count
+// then that many doubles.
+absl::Status WriteData(const std::string& path, const std::string& key,
+                       const std::vector<double>& train_x, const std::vector<double>& train_y,
+                       const std::vector<double>& hold_x, const std::vector<double>& hold_y) {
+  std::FILE* f = std::fopen(path.c_str(), "wb");
+  if (f == nullptr)
+    return absl::InvalidArgumentError(absl::StrCat("--data: cannot write '", path, "'"));
+  const uint64_t key_size = key.size();
+  bool ok = std::fwrite(&key_size, sizeof key_size, 1, f) == 1 &&
+            std::fwrite(key.data(), 1, key.size(), f) == key.size();
+  for (const std::vector<double>* v : {&train_x, &train_y, &hold_x, &hold_y}) {
+    const uint64_t n = v->size();
+    ok = ok && std::fwrite(&n, sizeof n, 1, f) == 1 &&
+         std::fwrite(v->data(), sizeof(double), n, f) == n;
+  }
+  ok = std::fclose(f) == 0 && ok;
+  return ok ? absl::OkStatus()
+            : absl::DataLossError(absl::StrCat("--data: write to '", path, "' failed"));
+}
+
+absl::Status ReadData(const std::string& path, const std::string& key, int nf,
+                      std::vector<double>* train_x, std::vector<double>* train_y,
+                      std::vector<double>* hold_x, std::vector<double>* hold_y) {
+  std::FILE* f = std::fopen(path.c_str(), "rb");
+  if (f == nullptr) return absl::NotFoundError(path);
+  uint64_t key_size = 0;
+  bool ok = std::fread(&key_size, sizeof key_size, 1, f) == 1 && key_size < 4096;
+  std::string stored(ok ? key_size : 0, '\0');
+  ok = ok && std::fread(stored.data(), 1, stored.size(), f) == stored.size();
+  if (ok && stored != key) {
+    std::fclose(f);
+    return absl::InvalidArgumentError(absl::StrCat("--data: '", path, "' holds states of \"",
+                                                   stored, "\", expected \"", key, "\""));
+  }
+  for (std::vector<double>* v : {train_x, train_y, hold_x, hold_y}) {
+    uint64_t n = 0;
+    ok = ok && std::fread(&n, sizeof n, 1, f) == 1 && n < (uint64_t{1} << 32);
+    if (!ok) break;
+    v->resize(n);
+    ok = std::fread(v->data(), sizeof(double), n, f) == n;
+  }
+  std::fclose(f);
+  if (!ok || train_x->size() != train_y->size() * nf || hold_x->size() != hold_y->size() * nf) {
+    return absl::DataLossError(
+        absl::StrCat("--data: '", path, "' is truncated or not for ", nf, " features"));
+  }
+  return absl::OkStatus();
+}
+
+int Run() {
+  absl::StatusOr<std::unique_ptr<models::Task>> task = models::MakeTask(absl::GetFlag(FLAGS_task));
+  if (!task.ok()) return Fail(task.status());
+  absl::StatusOr<planner::MppiSettings> settings = planner::MppiSettingsFromFlags();
+  if (!settings.ok()) return Fail(settings.status());
+  const int episodes = absl::GetFlag(FLAGS_episodes), holdout = absl::GetFlag(FLAGS_holdout);
+  const int steps = absl::GetFlag(FLAGS_steps), keep = absl::GetFlag(FLAGS_keep);
+  const int threads = absl::GetFlag(FLAGS_threads);
+  if (episodes < 2) return Fail(Bad("episodes", absl::StrCat(episodes), ">= 2"));
+  if (holdout < 1 || holdout >= episodes) {
+    return Fail(Bad("holdout", absl::StrCat(holdout), "1..episodes-1"));
+  }
+  if (steps < 1) return Fail(Bad("steps", absl::StrCat(steps), ">= 1"));
+  if (keep < 1 || keep > steps) return Fail(Bad("keep", absl::StrCat(keep), "1..steps"));
+  if (threads < 1 || threads > 256) return Fail(Bad("threads", absl::StrCat(threads), "1..256"));
+  if (absl::GetFlag(FLAGS_out).empty()) return Fail(Bad("out", "\"\"", "a file to write"));
+  if (absl::GetFlag(FLAGS_spec_from).empty()) {
+    return Fail(Bad("spec_from", "\"\"", "an ensemble weights file"));
+  }
+  absl::StatusOr<EnsembleWeights> like =
+      learner::LoadEnsembleWeights(util::ResolveUserPath(absl::GetFlag(FLAGS_spec_from)));
+  if (!like.ok()) return Fail(like.status());
+  const int nf = (*task)->num_features();
+  if (like->spec().num_features() != nf) {
+    return Fail(Bad("spec_from", absl::StrCat(like->spec().num_features(), " features"),
+                    absl::StrCat(nf, " (task ", (*task)->name(), ")").c_str()));
+  }
+
+  // Plain-MPC episodes and their discounted returns.
+  const double gamma = settings->rollouts.gamma;
+  std::vector<double> train_x, train_y, hold_x, hold_y;
+  planner::ThreadPool pool(threads);
+  const std::string data_path = util::ResolveUserPath(absl::GetFlag(FLAGS_data));
+  if (!data_path.empty()) {
+    if (absl::Status s = ReadData(data_path, DataKey((*task)->name(), *settings), nf, &train_x,
+                                  &train_y, &hold_x, &hold_y);
+        s.ok()) {
+      std::printf("read %zu + %zu states from %s\n", train_y.size(), hold_y.size(),
+                  data_path.c_str());
+    } else if (!absl::IsNotFound(s)) {
+      return Fail(s);
+    }
+  }
+  const bool cached = !train_y.empty();
+  for (int e = 0; e < episodes && !cached; ++e) {
+    planner::MppiSettings s = *settings;
+    s.seed = absl::GetFlag(FLAGS_first_seed) + static_cast<uint64_t>(e);
+    absl::StatusOr<std::unique_ptr<planner::Agent>> agent =
+        planner::Agent::Create(task->get(), s, &pool);
+    if (!agent.ok()) return Fail(agent.status());
+    std::vector<double> features, rewards;
+    for (int t = 0; t < steps; ++t) {
+      if (t < keep) {
+        features.insert(features.end(), (*agent)->features().begin(), (*agent)->features().end());
+      }
+      rewards.push_back((*agent)->Step(static_cast<uint64_t>(t), nullptr).reward);
+    }
+    std::vector<double> returns(steps);
+    double g = 0;
+    for (int t = steps - 1; t >= 0; --t) returns[t] = g = rewards[t] + gamma * g;
+    const bool held_out = e >= episodes - holdout;
+    std::vector<double>& x = held_out ? hold_x : train_x;
+    std::vector<double>& y = held_out ? hold_y : train_y;
+    x.insert(x.end(), features.begin(), features.end());
+    y.insert(y.end(), returns.begin(), returns.begin() + keep);
+    double mean = 0;
+    for (double r : rewards) mean += r;
+    std::printf("episode %d seed %llu mean_reward %.4f G_0 %.3f%s\n", e,
+                static_cast<unsigned long long>(s.seed), mean / steps, returns[0],
+                held_out ? " (held out)" : "");
+    std::fflush(stdout);
+    if (e == episodes - 1 && !data_path.empty()) {
+      if (absl::Status s = WriteData(data_path, DataKey((*task)->name(), *settings), train_x,
+                                     train_y, hold_x, hold_y);
+          !s.ok()) {
+        return Fail(s);
+      }
+    }
+  }
+
+  learner::TrainerSettings ts;
+  ts.weight_decay = absl::GetFlag(FLAGS_weight_decay);
+  ts.learning_rate = absl::GetFlag(FLAGS_learning_rate);
+  ts.minibatch_size = absl::GetFlag(FLAGS_minibatch_size);
+  ts.gradient_steps = absl::GetFlag(FLAGS_gradient_steps);
+  ts.seed = learner::TrainerSeed(absl::GetFlag(FLAGS_train_seed));
+  absl::StatusOr<std::unique_ptr<learner::Trainer>> trainer =
+      learner::Trainer::Create(like->spec(), ts);
+  if (!trainer.ok()) return Fail(trainer.status());
+  const int k = like->spec().ensemble_size();
+  const size_t n = train_y.size();
+  std::vector<double> targets(n * k);
+  for (size_t i = 0; i < n; ++i) {
+    for (int j = 0; j < k; ++j) targets[i * k + j] = train_y[i];
+  }
+  const absl::StatusOr<Fit> train_before = Measure(**trainer, train_x, train_y);
+  const absl::StatusOr<Fit> before = Measure(**trainer, hold_x, hold_y);
+  if (!train_before.ok()) return Fail(train_before.status());
+  if (!before.ok()) return Fail(before.status());
+  absl::StatusOr<learner::TrainStats> stats = (*trainer)->Train(train_x, targets);
+  if (!stats.ok()) return Fail(stats.status());
+  const absl::StatusOr<Fit> train_fit = Measure(**trainer, train_x, train_y);
+  const absl::StatusOr<Fit> hold_fit = Measure(**trainer, hold_x, hold_y);
+  if (!train_fit.ok()) return Fail(train_fit.status());
+  if (!hold_fit.ok()) return Fail(hold_fit.status());
+  std::printf(
+      "fit: %zu training states, %zu held out; before training: training mse %.3f, held-out "
+      "mse %.3f r %.3f; after %d steps: training mse %.3f r %.3f, held-out mse %.3f r %.3f\n",
+      n, hold_y.size(), train_before->mse, before->mse, before->pearson, stats->gradient_steps,
+      train_fit->mse, train_fit->pearson, hold_fit->mse, hold_fit->pearson);
+  absl::StatusOr<EnsembleWeights> weights = (*trainer)->ExportWeights();
+  if (!weights.ok()) return Fail(weights.status());
+  if (absl::Status s =
+          learner::SaveEnsembleWeights(*weights, util::ResolveUserPath(absl::GetFlag(FLAGS_out)));
+      !s.ok()) {
+    return Fail(s);
+  }
+  return 0;
+}
+
+}  // namespace
+}  // namespace polo
+
+int main(int argc, char** argv) {
+  absl::ParseCommandLine(argc, argv);
+  return polo::Run();
+}
