@@ -12,7 +12,8 @@
 //       --spec_from=$PWD/results/hand_cube/horizon8/seed0/weights.pb
 //       --episodes=30 --data=/tmp/h8.data --out=/tmp/fit_h8.pb      (one line)
 //
-// Data: --episodes episodes of --steps agent steps of plain MPC, episode e
+// Data: --episodes episodes of --steps agent steps of plain MPC (or, with
+// --act_value, of MPC with that value: one step of policy iteration), episode e
 // from seed --first_seed + e (as //experiments:mpc --seed=...: the MPPI
 // seed and the task's episode seed). For each of the first --keep states
 // of an episode the target is its discounted return, truncated at the
@@ -41,6 +42,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
 #include "learner/ensemble_weights.h"
+#include "learner/optimistic_value.h"
 #include "learner/seed_schedule.h"
 #include "learner/trainer.h"
 #include "models/registry.h"
@@ -67,6 +69,10 @@ ABSL_FLAG(std::string, data, "",
           "cache of the collected states and returns: read if it exists (refused unless "
           "written under the same task, MPPI and episode flags), else written after collecting");
 ABSL_FLAG(double, weight_decay, 0.0, "coefficient of |theta|^2 (learner/trainer.h)");
+ABSL_FLAG(std::string, act_value, "",
+          "collect with MPC using this value (eq. 6 at --act_kappa) instead of plain MPC: the "
+          "fit is then of that planner's returns (one step of policy iteration)");
+ABSL_FLAG(double, act_kappa, 0.0, "optimism of --act_value's aggregate (0 = the members' mean)");
 ABSL_FLAG(int, threads, polo::planner::HardwareThreads(), "rollout threads (1..256)");
 
 namespace polo {
@@ -123,7 +129,8 @@ std::string DataKey(const std::string& task, const planner::MppiSettings& s) {
       " temperature_mode=", static_cast<int>(s.temperature_mode), " iterations=", s.iterations,
       " episodes=", absl::GetFlag(FLAGS_episodes), " holdout=", absl::GetFlag(FLAGS_holdout),
       " first_seed=", absl::GetFlag(FLAGS_first_seed), " steps=", absl::GetFlag(FLAGS_steps),
-      " keep=", absl::GetFlag(FLAGS_keep));
+      " keep=", absl::GetFlag(FLAGS_keep), " act_value=", absl::GetFlag(FLAGS_act_value),
+      " act_kappa=", absl::GetFlag(FLAGS_act_kappa));
 }
 
 // The --data cache: the key's length and text, then four arrays (training
@@ -205,7 +212,23 @@ int Run() {
                     absl::StrCat(nf, " (task ", (*task)->name(), ")").c_str()));
   }
 
-  // Plain-MPC episodes and their discounted returns.
+  std::unique_ptr<learner::OptimisticValue> act_value;
+  if (!absl::GetFlag(FLAGS_act_value).empty()) {
+    absl::StatusOr<EnsembleWeights> w =
+        learner::LoadEnsembleWeights(util::ResolveUserPath(absl::GetFlag(FLAGS_act_value)));
+    if (!w.ok()) return Fail(w.status());
+    if (w->spec().num_features() != nf) {
+      return Fail(Bad("act_value", absl::StrCat(w->spec().num_features(), " features"),
+                      absl::StrCat(nf, " (task ", (*task)->name(), ")").c_str()));
+    }
+    absl::StatusOr<std::unique_ptr<learner::OptimisticValue>> v =
+        learner::OptimisticValue::Create(*w, absl::GetFlag(FLAGS_act_kappa));
+    if (!v.ok()) return Fail(v.status());
+    act_value = *std::move(v);
+  }
+
+  // The episodes (plain MPC, or MPC with --act_value) and their discounted
+  // returns.
   const double gamma = settings->rollouts.gamma;
   std::vector<double> train_x, train_y, hold_x, hold_y;
   planner::ThreadPool pool(threads);
@@ -232,7 +255,7 @@ int Run() {
       if (t < keep) {
         features.insert(features.end(), (*agent)->features().begin(), (*agent)->features().end());
       }
-      rewards.push_back((*agent)->Step(static_cast<uint64_t>(t), nullptr).reward);
+      rewards.push_back((*agent)->Step(static_cast<uint64_t>(t), act_value.get()).reward);
     }
     std::vector<double> returns(steps);
     double g = 0;

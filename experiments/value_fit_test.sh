@@ -3,7 +3,8 @@
 # data set (3 plain-MPC episodes of 12 steps, 1 held out): training lowers
 # the training error; 1 and 2 threads write the same weights; a second run
 # that reads the --data cache writes the same weights again, and one with
-# other MPPI flags refuses that cache; MPC loads the result; bad flags are
+# other MPPI flags refuses that cache; collecting with MPC and the fitted
+# value (--act_value) gives other data and weights; MPC loads the result; bad flags are
 # refused with the flag's name.
 set -euo pipefail
 fit="$1"
@@ -33,6 +34,12 @@ if "${fit}" "${common[@]}" --horizon=5 --data="${dir}/cache" --out="${dir}/x.pb"
   echo "FAIL: a cache of other flags accepted"; exit 1
 fi
 grep -qF -- "--data: '${dir}/cache' holds states of \"task=humanoid_getup horizon=4 " "${dir}/err" || { echo "FAIL: --data error"; cat "${dir}/err"; exit 1; }
+"${fit}" "${common[@]}" --act_value="${dir}/one.pb" --out="${dir}/acted.pb" > "${dir}/acted.txt"
+cmp -s "${dir}/one.pb" "${dir}/acted.pb" && { echo "FAIL: acting with a value changed nothing"; exit 1; }
+if "${fit}" "${common[@]}" --act_value="${dir}/missing.pb" --out="${dir}/x.pb" 2> "${dir}/err"; then
+  echo "FAIL: a missing --act_value accepted"; exit 1
+fi
+grep -qF -- "missing.pb" "${dir}/err" || { echo "FAIL: --act_value error"; cat "${dir}/err"; exit 1; }
 "${mpc}" --task=humanoid_getup --horizon=4 --rollouts=8 --steps=2 --print_every=0 \
     --value="${dir}/one.pb" --kappa=0 > "${dir}/mpc.txt"
 for bad in "--episodes=1|--episodes: got 1, expected >= 2" \
