@@ -23,12 +23,11 @@
 // fit. Training: the learner's Trainer (eq. 5, randomised priors, Adam),
 // every member on the same targets, the spec (sizes, prior scale, value
 // scale and offset) read from --spec_from, input normalisation as the
-// learner's (identity). Prints the fit (MSE, Pearson r) on the training and
-// held-out states, and writes the weights to --out. --data caches the
-// collected states and returns, so that other training settings can be
-// tried without collecting again (a cache collected under other task, MPPI
-// or episode flags is refused). Deterministic: the same flags give the same bytes, with
-// any --threads.
+// learner's (identity) unless --normalise_inputs. Prints the fit (MSE, Pearson r) on the training
+// and held-out states, and writes the weights to --out. --data caches the collected states and
+// returns, so that other training settings can be tried without collecting again (a cache collected
+// under other task, MPPI or episode flags is refused). Deterministic: the same flags give the same
+// bytes, with any --threads.
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
@@ -69,6 +68,9 @@ ABSL_FLAG(std::string, data, "",
           "cache of the collected states and returns: read if it exists (refused unless "
           "written under the same task, MPPI and episode flags), else written after collecting");
 ABSL_FLAG(double, weight_decay, 0.0, "coefficient of |theta|^2 (learner/trainer.h)");
+ABSL_FLAG(bool, normalise_inputs, false,
+          "standardise each feature by its mean and standard deviation over the training "
+          "states (the learner does not: identity)");
 ABSL_FLAG(std::string, act_value, "",
           "collect with MPC using this value (eq. 6 at --act_kappa) instead of plain MPC: the "
           "fit is then of that planner's returns (one step of policy iteration)");
@@ -289,6 +291,11 @@ int Run() {
   absl::StatusOr<std::unique_ptr<learner::Trainer>> trainer =
       learner::Trainer::Create(like->spec(), ts);
   if (!trainer.ok()) return Fail(trainer.status());
+  if (absl::GetFlag(FLAGS_normalise_inputs)) {
+    if (absl::Status s = (*trainer)->SetInputNormalisationFromData(train_x); !s.ok()) {
+      return Fail(s);
+    }
+  }
   const int k = like->spec().ensemble_size();
   const size_t n = train_y.size();
   std::vector<double> targets(n * k);

@@ -4,7 +4,8 @@
 # the training error; 1 and 2 threads write the same weights; a second run
 # that reads the --data cache writes the same weights again, and one with
 # other MPPI flags refuses that cache; collecting with MPC and the fitted
-# value (--act_value) gives other data and weights; MPC loads the result; bad flags are
+# value (--act_value) gives other data and weights, and so does
+# --normalise_inputs; MPC loads the result; bad flags are
 # refused with the flag's name.
 set -euo pipefail
 fit="$1"
@@ -36,6 +37,8 @@ fi
 grep -qF -- "--data: '${dir}/cache' holds states of \"task=humanoid_getup horizon=4 " "${dir}/err" || { echo "FAIL: --data error"; cat "${dir}/err"; exit 1; }
 "${fit}" "${common[@]}" --act_value="${dir}/one.pb" --out="${dir}/acted.pb" > "${dir}/acted.txt"
 cmp -s "${dir}/one.pb" "${dir}/acted.pb" && { echo "FAIL: acting with a value changed nothing"; exit 1; }
+"${fit}" "${common[@]}" --data="${dir}/cache" --normalise_inputs --out="${dir}/normalised.pb" > /dev/null
+cmp -s "${dir}/one.pb" "${dir}/normalised.pb" && { echo "FAIL: --normalise_inputs changed nothing"; exit 1; }
 if "${fit}" "${common[@]}" --act_value="${dir}/missing.pb" --out="${dir}/x.pb" 2> "${dir}/err"; then
   echo "FAIL: a missing --act_value accepted"; exit 1
 fi
