@@ -24,6 +24,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/types/span.h"
+#include "experiments/task_weights.h"
 #include "learner/ensemble_weights.h"
 #include "learner/optimistic_value.h"
 #include "learner/seed_schedule.h"
@@ -143,16 +144,11 @@ int Run() {
   }
   if (!absl::GetFlag(FLAGS_value).empty()) {
     absl::StatusOr<EnsembleWeights> weights =
-        learner::LoadEnsembleWeights(util::ResolveUserPath(absl::GetFlag(FLAGS_value)));
+        experiments::LoadTaskWeights("value", absl::GetFlag(FLAGS_value), **task);
     if (weights.ok() && untrained_seed.has_value()) {
       weights = UntrainedWeights(weights->spec(), *untrained_seed);
     }
     if (!weights.ok()) return Fail(weights.status());
-    if (weights->spec().num_features() != (*task)->num_features()) {
-      return Fail(absl::InvalidArgumentError(
-          absl::StrCat("--value: ensemble has ", weights->spec().num_features(), " features, task ",
-                       (*task)->name(), " has ", (*task)->num_features())));
-    }
     absl::StatusOr<std::unique_ptr<learner::OptimisticValue>> v =
         learner::OptimisticValue::Create(*weights, absl::GetFlag(FLAGS_kappa));
     if (!v.ok()) return Fail(v.status());

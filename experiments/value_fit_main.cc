@@ -31,7 +31,9 @@
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
+#include <cstring>
 #include <memory>
+#include <numeric>
 #include <string>
 #include <vector>
 
@@ -40,6 +42,8 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
+#include "experiments/correlation.h"
+#include "experiments/task_weights.h"
 #include "learner/ensemble_weights.h"
 #include "learner/optimistic_value.h"
 #include "learner/seed_schedule.h"
@@ -49,6 +53,7 @@
 #include "planner/mppi_flags.h"
 #include "planner/thread_pool.h"
 #include "proto/ensemble.pb.h"
+#include "util/atomic_file.h"
 #include "util/paths.h"
 
 ABSL_FLAG(std::string, task, "hand_cube", "task name (see models/registry.h)");
@@ -105,19 +110,14 @@ absl::StatusOr<Fit> Measure(const learner::Trainer& trainer, const std::vector<d
   if (absl::Status s = trainer.EvaluateMembers(features.data(), n, members.data()); !s.ok()) {
     return s;
   }
-  double sv = 0, sg = 0, svv = 0, sgg = 0, svg = 0;
+  std::vector<double> means(n);
   for (int i = 0; i < n; ++i) {
-    double v = 0;
-    for (int j = 0; j < k; ++j) v += members[static_cast<size_t>(i) * k + j];
-    v /= k;
-    const double g = targets[i];
-    fit.mse += (v - g) * (v - g);
-    sv += v, sg += g, svv += v * v, sgg += g * g, svg += v * g;
+    const double* row = members.data() + static_cast<size_t>(i) * k;
+    means[i] = std::accumulate(row, row + k, 0.0) / k;
+    fit.mse += (means[i] - targets[i]) * (means[i] - targets[i]);
   }
   fit.mse /= n;
-  const double cov = svg / n - (sv / n) * (sg / n);
-  const double var_v = svv / n - (sv / n) * (sv / n), var_g = sgg / n - (sg / n) * (sg / n);
-  fit.pearson = var_v > 0 && var_g > 0 ? cov / std::sqrt(var_v * var_g) : 0;
+  fit.pearson = experiments::Pearson(means, targets);
   return fit;
 }
 
@@ -137,51 +137,59 @@ std::string DataKey(const std::string& task, const planner::MppiSettings& s) {
 
 // The --data cache: the key's length and text, then four arrays (training
 // features and returns, held-out features and returns), each as a count
-// then that many doubles.
+// then that many doubles, in this machine's byte order. Written atomically
+// (util/atomic_file.h), so an interrupted run leaves no half cache.
 absl::Status WriteData(const std::string& path, const std::string& key,
                        const std::vector<double>& train_x, const std::vector<double>& train_y,
                        const std::vector<double>& hold_x, const std::vector<double>& hold_y) {
-  std::FILE* f = std::fopen(path.c_str(), "wb");
-  if (f == nullptr)
-    return absl::InvalidArgumentError(absl::StrCat("--data: cannot write '", path, "'"));
+  std::string bytes;
+  const auto append = [&bytes](const void* data, size_t size) {
+    bytes.append(static_cast<const char*>(data), size);
+  };
   const uint64_t key_size = key.size();
-  bool ok = std::fwrite(&key_size, sizeof key_size, 1, f) == 1 &&
-            std::fwrite(key.data(), 1, key.size(), f) == key.size();
+  append(&key_size, sizeof key_size);
+  append(key.data(), key.size());
   for (const std::vector<double>* v : {&train_x, &train_y, &hold_x, &hold_y}) {
     const uint64_t n = v->size();
-    ok = ok && std::fwrite(&n, sizeof n, 1, f) == 1 &&
-         std::fwrite(v->data(), sizeof(double), n, f) == n;
+    append(&n, sizeof n);
+    append(v->data(), n * sizeof(double));
   }
-  ok = std::fclose(f) == 0 && ok;
-  return ok ? absl::OkStatus()
-            : absl::DataLossError(absl::StrCat("--data: write to '", path, "' failed"));
+  return util::WriteFileAtomically(path, bytes);
 }
 
+// NotFound if there is no cache at `path` (then it is collected and
+// written); InvalidArgument naming both keys if it holds other data;
+// DataLoss if it is truncated.
 absl::Status ReadData(const std::string& path, const std::string& key, int nf,
                       std::vector<double>* train_x, std::vector<double>* train_y,
                       std::vector<double>* hold_x, std::vector<double>* hold_y) {
-  std::FILE* f = std::fopen(path.c_str(), "rb");
-  if (f == nullptr) return absl::NotFoundError(path);
+  absl::StatusOr<std::string> bytes = util::ReadFileToString(path);
+  if (!bytes.ok()) return bytes.status();
+  size_t at = 0;
+  const auto take = [&](void* out, uint64_t size) {
+    if (size > bytes->size() - at) return false;
+    std::memcpy(out, bytes->data() + at, size);
+    at += size;
+    return true;
+  };
+  const absl::Status truncated = absl::DataLossError(
+      absl::StrCat("--data: '", path, "' is truncated or not a value_fit cache"));
   uint64_t key_size = 0;
-  bool ok = std::fread(&key_size, sizeof key_size, 1, f) == 1 && key_size < 4096;
-  std::string stored(ok ? key_size : 0, '\0');
-  ok = ok && std::fread(stored.data(), 1, stored.size(), f) == stored.size();
-  if (ok && stored != key) {
-    std::fclose(f);
+  if (!take(&key_size, sizeof key_size) || key_size > bytes->size() - at) return truncated;
+  const std::string stored = bytes->substr(at, key_size);
+  at += key_size;
+  if (stored != key) {
     return absl::InvalidArgumentError(absl::StrCat("--data: '", path, "' holds states of \"",
                                                    stored, "\", expected \"", key, "\""));
   }
   for (std::vector<double>* v : {train_x, train_y, hold_x, hold_y}) {
     uint64_t n = 0;
-    ok = ok && std::fread(&n, sizeof n, 1, f) == 1 && n < (uint64_t{1} << 32);
-    if (!ok) break;
+    if (!take(&n, sizeof n) || n > (bytes->size() - at) / sizeof(double)) return truncated;
     v->resize(n);
-    ok = std::fread(v->data(), sizeof(double), n, f) == n;
+    take(v->data(), n * sizeof(double));
   }
-  std::fclose(f);
-  if (!ok || train_x->size() != train_y->size() * nf || hold_x->size() != hold_y->size() * nf) {
-    return absl::DataLossError(
-        absl::StrCat("--data: '", path, "' is truncated or not for ", nf, " features"));
+  if (train_x->size() != train_y->size() * nf || hold_x->size() != hold_y->size() * nf) {
+    return truncated;
   }
   return absl::OkStatus();
 }
@@ -206,23 +214,15 @@ int Run() {
     return Fail(Bad("spec_from", "\"\"", "an ensemble weights file"));
   }
   absl::StatusOr<EnsembleWeights> like =
-      learner::LoadEnsembleWeights(util::ResolveUserPath(absl::GetFlag(FLAGS_spec_from)));
+      experiments::LoadTaskWeights("spec_from", absl::GetFlag(FLAGS_spec_from), **task);
   if (!like.ok()) return Fail(like.status());
   const int nf = (*task)->num_features();
-  if (like->spec().num_features() != nf) {
-    return Fail(Bad("spec_from", absl::StrCat(like->spec().num_features(), " features"),
-                    absl::StrCat(nf, " (task ", (*task)->name(), ")").c_str()));
-  }
 
   std::unique_ptr<learner::OptimisticValue> act_value;
   if (!absl::GetFlag(FLAGS_act_value).empty()) {
     absl::StatusOr<EnsembleWeights> w =
-        learner::LoadEnsembleWeights(util::ResolveUserPath(absl::GetFlag(FLAGS_act_value)));
+        experiments::LoadTaskWeights("act_value", absl::GetFlag(FLAGS_act_value), **task);
     if (!w.ok()) return Fail(w.status());
-    if (w->spec().num_features() != nf) {
-      return Fail(Bad("act_value", absl::StrCat(w->spec().num_features(), " features"),
-                      absl::StrCat(nf, " (task ", (*task)->name(), ")").c_str()));
-    }
     absl::StatusOr<std::unique_ptr<learner::OptimisticValue>> v =
         learner::OptimisticValue::Create(*w, absl::GetFlag(FLAGS_act_kappa));
     if (!v.ok()) return Fail(v.status());

@@ -3,7 +3,7 @@
 # data set (3 plain-MPC episodes of 12 steps, 1 held out): training lowers
 # the training error; 1 and 2 threads write the same weights; a second run
 # that reads the --data cache writes the same weights again, and one with
-# other MPPI flags refuses that cache; collecting with MPC and the fitted
+# other MPPI flags refuses that cache, as one truncated is refused; collecting with MPC and the fitted
 # value (--act_value) gives other data and weights, and so does
 # --normalise_inputs; MPC loads the result; bad flags are
 # refused with the flag's name.
@@ -37,6 +37,11 @@ fi
 grep -qF -- "--data: '${dir}/cache' holds states of \"task=humanoid_getup horizon=4 " "${dir}/err" || { echo "FAIL: --data error"; cat "${dir}/err"; exit 1; }
 "${fit}" "${common[@]}" --act_value="${dir}/one.pb" --out="${dir}/acted.pb" > "${dir}/acted.txt"
 cmp -s "${dir}/one.pb" "${dir}/acted.pb" && { echo "FAIL: acting with a value changed nothing"; exit 1; }
+head -c 100 "${dir}/cache" > "${dir}/short"
+if "${fit}" "${common[@]}" --data="${dir}/short" --out="${dir}/x.pb" 2> "${dir}/err"; then
+  echo "FAIL: a truncated cache accepted"; exit 1
+fi
+grep -qF -- "--data: '${dir}/short' is truncated or not a value_fit cache" "${dir}/err" || { echo "FAIL: truncated --data error"; cat "${dir}/err"; exit 1; }
 "${fit}" "${common[@]}" --data="${dir}/cache" --normalise_inputs --out="${dir}/normalised.pb" > /dev/null
 cmp -s "${dir}/one.pb" "${dir}/normalised.pb" && { echo "FAIL: --normalise_inputs changed nothing"; exit 1; }
 if "${fit}" "${common[@]}" --act_value="${dir}/missing.pb" --out="${dir}/x.pb" 2> "${dir}/err"; then
@@ -45,6 +50,10 @@ fi
 grep -qF -- "missing.pb" "${dir}/err" || { echo "FAIL: --act_value error"; cat "${dir}/err"; exit 1; }
 "${mpc}" --task=humanoid_getup --horizon=4 --rollouts=8 --steps=2 --print_every=0 \
     --value="${dir}/one.pb" --kappa=0 > "${dir}/mpc.txt"
+if "${fit}" "${common[@]}" --task=point_mass_maze --out="${dir}/x.pb" 2> "${dir}/err"; then
+  echo "FAIL: weights of another task accepted"; exit 1
+fi
+grep -qE -- "--spec_from: ensemble has [0-9]+ features, task point_mass_maze has [0-9]+" "${dir}/err" || { echo "FAIL: feature-count error"; cat "${dir}/err"; exit 1; }
 for bad in "--episodes=1|--episodes: got 1, expected >= 2" \
            "--holdout=3|--holdout: got 3, expected 1..episodes-1" \
            "--keep=13|--keep: got 13, expected 1..steps" \

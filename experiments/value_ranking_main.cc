@@ -30,6 +30,8 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "experiments/correlation.h"
+#include "experiments/task_weights.h"
 #include "learner/ensemble_weights.h"
 #include "learner/optimistic_value.h"
 #include "models/physics_state.h"
@@ -59,33 +61,8 @@ int Fail(const absl::Status& status) {
   return 2;
 }
 
-double Pearson(const std::vector<double>& x, const std::vector<double>& y) {
-  const double n = static_cast<double>(x.size());
-  const double mx = std::accumulate(x.begin(), x.end(), 0.0) / n;
-  const double my = std::accumulate(y.begin(), y.end(), 0.0) / n;
-  double sxy = 0, sxx = 0, syy = 0;
-  for (size_t i = 0; i < x.size(); ++i) {
-    sxy += (x[i] - mx) * (y[i] - my);
-    sxx += (x[i] - mx) * (x[i] - mx);
-    syy += (y[i] - my) * (y[i] - my);
-  }
-  return sxx > 0 && syy > 0 ? sxy / std::sqrt(sxx * syy) : std::nan("");
-}
-
-// Ranks (average ranks for ties), for Spearman's correlation.
-std::vector<double> Ranks(const std::vector<double>& x) {
-  std::vector<size_t> order(x.size());
-  std::iota(order.begin(), order.end(), 0);
-  std::sort(order.begin(), order.end(), [&](size_t a, size_t b) { return x[a] < x[b]; });
-  std::vector<double> ranks(x.size());
-  for (size_t i = 0; i < order.size();) {
-    size_t j = i;
-    while (j + 1 < order.size() && x[order[j + 1]] == x[order[i]]) ++j;
-    for (size_t m = i; m <= j; ++m) ranks[order[m]] = 0.5 * (i + j);
-    i = j + 1;
-  }
-  return ranks;
-}
+using experiments::Pearson;
+using experiments::Spearman;
 
 size_t ArgMax(const std::vector<double>& x) {
   return static_cast<size_t>(std::max_element(x.begin(), x.end()) - x.begin());
@@ -118,14 +95,11 @@ int Run() {
     return Fail(absl::InvalidArgumentError("--value: required (the value to check)"));
   }
   absl::StatusOr<EnsembleWeights> weights =
-      learner::LoadEnsembleWeights(util::ResolveUserPath(absl::GetFlag(FLAGS_value)));
+      experiments::LoadTaskWeights("value", absl::GetFlag(FLAGS_value), task);
   if (!weights.ok()) return Fail(weights.status());
   absl::StatusOr<std::unique_ptr<learner::OptimisticValue>> value =
       learner::OptimisticValue::Create(*weights, absl::GetFlag(FLAGS_kappa));
   if (!value.ok()) return Fail(value.status());
-  if ((*value)->num_features() != task.num_features()) {
-    return Fail(absl::InvalidArgumentError("--value: feature count differs from the task's"));
-  }
 
   const int threads = absl::GetFlag(FLAGS_threads);
   if (threads < 1 || threads > 256) {
@@ -221,8 +195,8 @@ int Run() {
     std::printf(
         "step=%d pearson_v_g=%.3f spearman_v_g=%.3f spearman_score_truth=%.3f "
         "truth_of_value_pick=%.4f truth_of_plain_pick=%.4f truth_best=%.4f truth_mean=%.4f\n",
-        step, Pearson(v, g), Pearson(Ranks(v), Ranks(g)), Pearson(Ranks(score), Ranks(truth)),
-        truth[ArgMax(score)], truth[ArgMax(r)], truth[ArgMax(truth)],
+        step, Pearson(v, g), Spearman(v, g), Spearman(score, truth), truth[ArgMax(score)],
+        truth[ArgMax(r)], truth[ArgMax(truth)],
         std::accumulate(truth.begin(), truth.end(), 0.0) / k_count);
     std::fflush(stdout);
   }

@@ -39,4 +39,6 @@ if "${bin}" "${common[@]}" --threads=0 2> "${dir}/err"; then echo "FAIL: --threa
 grep -q -- '--threads: got 0, expected 1..256' "${dir}/err" || { echo "FAIL: --threads error"; cat "${dir}/err"; exit 1; }
 if "${bin}" "${common[@]}" --out="${dir}/no/such/dir/x.csv" 2> "${dir}/err"; then echo "FAIL: bad --out accepted"; exit 1; fi
 grep -q -- "--out: cannot write '${dir}/no/such/dir/x.csv'" "${dir}/err" || { echo "FAIL: --out error"; cat "${dir}/err"; exit 1; }
+if "${bin}" "${common[@]}" --task=point_mass_maze 2> "${dir}/err"; then echo "FAIL: weights of another task accepted"; exit 1; fi
+grep -qE -- "--value: ensemble has [0-9]+ features, task point_mass_maze has [0-9]+" "${dir}/err" || { echo "FAIL: feature-count error"; cat "${dir}/err"; exit 1; }
 echo "value_ranking_test: ok"
