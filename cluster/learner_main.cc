@@ -7,6 +7,8 @@
 // Threads: LibTorch's intra-op pool is set to one thread by the trainer
 // (learner/trainer.h, TrainerSettings::num_threads = 1), because this
 // process also runs rollouts.
+#include <unistd.h>
+
 #include <cstdio>
 #include <memory>
 #include <string>
@@ -23,11 +25,11 @@
 #include "rpc/health.h"
 #include "rpc/security.h"
 #include "server/auth.h"
-#include "server/episode_record.h"
 #include "server/learner_core.h"
 #include "server/learner_flags.h"
 #include "server/learner_metrics.h"
 #include "server/learner_service.h"
+#include "server/progress_reporter.h"
 #include "util/metrics.h"
 #include "util/paths.h"
 #include "util/signal_watcher.h"
@@ -51,31 +53,17 @@ ABSL_FLAG(std::string, run_dir, "",
           "/tmp/polo_runs/<task>-<time>");
 ABSL_FLAG(bool, resume, false, "continue from the latest checkpoint in --run_dir");
 ABSL_FLAG(int64_t, checkpoint_every_s, 60, "seconds between periodic checkpoints");
-ABSL_FLAG(bool, progress, true, "print a live progress line to stderr");
+ABSL_FLAG(bool, progress, true,
+          "report progress on stderr: a live line on a terminal, otherwise one JSON line every "
+          "--progress_every_s");
+ABSL_FLAG(int64_t, progress_every_s, 10,
+          "seconds between progress lines when stderr is not a terminal (a file, a pipe)");
 ABSL_FLAG(bool, exit_when_complete, true,
           "exit (after a final checkpoint) when --total_steps is reached");
 
 namespace {
 
 using polo::server::LearnerCore;
-
-std::string ProgressLine(const polo::Progress& p, int workers) {
-  std::string line = absl::StrFormat(
-      "steps %llu  episodes %llu  updates %llu  v%llu  loss %.4g  replay %llu  %.1f states/s  "
-      "%.0f targets/s  workers %d",
-      p.agent_steps(), p.episodes(), p.updates(), p.weights_version(), p.value_loss(),
-      p.replay_size(), p.states_per_second(), p.targets_per_second(), workers);
-  if (p.coverage() >= 0) absl::StrAppendFormat(&line, "  coverage %.1f%%", 100 * p.coverage());
-  absl::StrAppendFormat(&line, "  cpu %.0f%%", 100 * p.cpu_utilisation());
-  if (p.update_failures() > 0) {
-    absl::StrAppendFormat(&line, "  UPDATE FAILING (%u): %s", p.update_failures(),
-                          p.last_update_error());
-  }
-  if (p.has_last_episode()) {
-    absl::StrAppend(&line, "  ", polo::server::EpisodeSummary(p.last_episode()));
-  }
-  return line;
-}
 
 // How long a complete run keeps serving for actors still to learn of it.
 constexpr absl::Duration kCompletionDrain = absl::Seconds(10);
@@ -166,14 +154,19 @@ int main(int argc, char** argv) {
                core->config().task().c_str(), polo::LoopMode_Name(core->config().mode()).c_str(),
                options.listen_address.c_str(), options.run_dir.c_str(), resumed.c_str());
 
-  const bool tty_progress = absl::GetFlag(FLAGS_progress);
+  const bool report_progress = absl::GetFlag(FLAGS_progress);
+  if (absl::GetFlag(FLAGS_progress_every_s) <= 0) {
+    return Fail(absl::InvalidArgumentError(absl::StrCat(
+        "--progress_every_s: is ", absl::GetFlag(FLAGS_progress_every_s), ", expected > 0")));
+  }
+  polo::server::ProgressReporter reporter(stderr, isatty(STDERR_FILENO) == 1,
+                                          absl::Seconds(absl::GetFlag(FLAGS_progress_every_s)));
   absl::Time completed_at = absl::InfiniteFuture();
   while (!stop.SleepFor(absl::Milliseconds(completed_at == absl::InfiniteFuture() ? 1000 : 100))) {
-    if (tty_progress) {
-      const polo::Progress p = core->GetProgress();
+    if (report_progress) {
       const int connected =
           core->WorkersConnected(polo::ACTOR) + core->WorkersConnected(polo::TARGET_WORKER);
-      std::fprintf(stderr, "\r%s   ", ProgressLine(p, connected).c_str());
+      reporter.Report(core->GetProgress(), connected, absl::Now());
     }
     if (absl::GetFlag(FLAGS_exit_when_complete) && core->WaitUntilComplete(absl::Now())) {
       // Serve on until every actor has been told the run is complete and
@@ -186,11 +179,12 @@ int main(int argc, char** argv) {
       }
     }
   }
-  std::fprintf(stderr, "\nlearner: %s; stopping\n",
+  reporter.Finish();
+  std::fprintf(stderr, "learner: %s; stopping\n",
                stop.is_set() ? "signal received" : "run complete");
   absl::Status stopped = (*cluster)->Stop();
   const polo::Progress p = core->GetProgress();
-  std::fprintf(stderr, "learner: final %s\n", ProgressLine(p, 0).c_str());
+  std::fprintf(stderr, "learner: final %s\n", polo::server::ProgressLine(p, 0).c_str());
   if (!stopped.ok()) return Fail(stopped);
   std::fprintf(stderr, "learner: final checkpoint written in %s\n", options.run_dir.c_str());
   return 0;

@@ -6,11 +6,20 @@
 
 #include <grpcpp/support/status.h>
 
+#include <cstddef>
+
 #include "absl/status/status.h"
 
 namespace polo::rpc {
 
-// Same canonical code (the two enums share their numbering) and message.
+// Longest status message sent: a longer one is cut there and says how long
+// it was, so trailing metadata stays far below gRPC's 8 KiB default limit
+// (a client refuses larger trailers, and a 100,000-character echo once
+// stalled the connection it came on).
+inline constexpr size_t kMaxStatusMessageChars = 1024;
+
+// Same canonical code (the two enums share their numbering) and message,
+// cut to kMaxStatusMessageChars.
 grpc::Status ToGrpcStatus(const absl::Status& status);
 
 // The reverse, for clients that call the learner and work with absl::Status.

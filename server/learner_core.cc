@@ -15,6 +15,7 @@
 #include "models/physics_state.h"
 #include "models/registry.h"
 #include "rpc/channel.h"
+#include "rpc/request_bounds.h"
 #include "rpc/run_config.h"
 #include "server/checkpoint.h"
 
@@ -189,19 +190,17 @@ bool LearnerCore::WaitUntilComplete(absl::Time deadline) {
 }
 
 absl::StatusOr<polo::RegisterResponse> LearnerCore::Register(const polo::RegisterRequest& request) {
+  if (absl::Status s = rpc::CheckBounds(request); !s.ok()) return s;
   if (!request.expected_task().empty() && request.expected_task() != options_.config.task()) {
-    return absl::FailedPreconditionError(absl::StrCat("expected_task: is \"",
-                                                      request.expected_task(),
-                                                      "\", the learner trains \"",
+    return absl::FailedPreconditionError(absl::StrCat("expected_task: is ",
+                                                      rpc::Quote(request.expected_task()),
+                                                      ", the learner trains \"",
                                                       options_.config.task(), "\""));
   }
-  if (request.worker_id().size() > 128) {
-    return absl::InvalidArgumentError("worker_id: longer than 128 characters");
-  }
   absl::MutexLock lock(&mu_);
-  absl::StatusOr<WorkerRegistry::Registration> registration = registry_.Register(
-      request.kind(), request.worker_id(), request.worker_key(),
-      request.description().substr(0, 256), request.threads(), absl::Now());
+  absl::StatusOr<WorkerRegistry::Registration> registration =
+      registry_.Register(request.kind(), request.worker_id(), request.worker_key(),
+                         request.description(), request.threads(), absl::Now());
   if (!registration.ok()) return registration.status();
   const WorkerRecord* worker = registration->worker;
   polo::RegisterResponse response;
@@ -217,6 +216,7 @@ absl::StatusOr<polo::RegisterResponse> LearnerCore::Register(const polo::Registe
 }
 
 absl::Status LearnerCore::Unregister(const polo::UnregisterRequest& request, bool any_worker) {
+  if (absl::Status s = rpc::CheckBounds(request); !s.ok()) return s;
   {
     absl::MutexLock lock(&mu_);
     if (absl::Status s = registry_.Unregister(request.worker_id(), request.worker_key(),
@@ -264,10 +264,7 @@ absl::Status LearnerCore::ValidateState(const polo::VisitedState& state, int i) 
 
 absl::StatusOr<polo::ExperienceAck> LearnerCore::SubmitExperience(
     const polo::ExperienceBatch& batch) {
-  if (batch.states_size() > rpc::kMaxStatesPerMessage) {
-    return absl::InvalidArgumentError(absl::StrCat("states: has ", batch.states_size(),
-                                                   " states, expected at most ", rpc::kMaxStatesPerMessage));
-  }
+  if (absl::Status s = rpc::CheckBounds(batch); !s.ok()) return s;
   // Validation before the lock and before any change: a batch is all or
   // nothing.
   // weights_version is provenance only and not checked: after a resume from
@@ -287,7 +284,7 @@ absl::StatusOr<polo::ExperienceAck> LearnerCore::SubmitExperience(
   WorkerRecord* worker = *found;
   if (worker->kind != polo::ACTOR) {
     return absl::FailedPreconditionError(
-        absl::StrCat("worker_id: \"", worker->id, "\" is not an actor"));
+        absl::StrCat("worker_id: ", rpc::Quote(worker->id), " is not an actor"));
   }
   if (batch.first_sequence() > worker->next_sequence) {
     return absl::FailedPreconditionError(absl::StrCat(
@@ -369,6 +366,7 @@ void LearnerCore::WritePendingEpisodes() {
 
 absl::StatusOr<polo::ActingState> LearnerCore::WaitForActing(
     const polo::WaitForActingRequest& request) {
+  if (absl::Status s = rpc::CheckBounds(request); !s.ok()) return s;
   const absl::Duration wait =
       std::clamp(absl::Milliseconds(request.wait_ms()), absl::ZeroDuration(), absl::Seconds(10));
   absl::MutexLock lock(&mu_);
@@ -389,6 +387,7 @@ absl::StatusOr<polo::ActingState> LearnerCore::WaitForActing(
 }
 
 absl::StatusOr<SharedWeights> LearnerCore::GetWeights(const polo::GetWeightsRequest& request) const {
+  if (absl::Status s = rpc::CheckBounds(request); !s.ok()) return s;
   if (request.latest()) {
     SharedWeights latest = broadcaster_.Latest();
     if (latest == nullptr) return absl::UnavailableError("no weights published yet");
@@ -399,6 +398,7 @@ absl::StatusOr<SharedWeights> LearnerCore::GetWeights(const polo::GetWeightsRequ
 
 absl::StatusOr<polo::TargetJob> LearnerCore::LeaseTargetJob(
     const polo::LeaseTargetJobRequest& request) {
+  if (absl::Status s = rpc::CheckBounds(request); !s.ok()) return s;
   {
     absl::MutexLock lock(&mu_);
     absl::StatusOr<WorkerRecord*> w =
@@ -406,7 +406,7 @@ absl::StatusOr<polo::TargetJob> LearnerCore::LeaseTargetJob(
     if (!w.ok()) return w.status();
     if ((*w)->kind != polo::TARGET_WORKER) {
       return absl::FailedPreconditionError(
-          absl::StrCat("worker_id: \"", request.worker_id(), "\" is not a target worker"));
+          absl::StrCat("worker_id: ", rpc::Quote(request.worker_id()), " is not a target worker"));
     }
   }
   const absl::Duration wait =
@@ -425,6 +425,7 @@ absl::StatusOr<polo::TargetJob> LearnerCore::LeaseTargetJob(
 
 absl::StatusOr<polo::SubmitTargetsResponse> LearnerCore::SubmitTargets(
     const polo::TargetResult& result) {
+  if (absl::Status s = rpc::CheckBounds(result); !s.ok()) return s;
   const absl::Time now = absl::Now();
   {
     absl::MutexLock lock(&mu_);
@@ -432,7 +433,7 @@ absl::StatusOr<polo::SubmitTargetsResponse> LearnerCore::SubmitTargets(
     if (!w.ok()) return w.status();
     if ((*w)->kind != polo::TARGET_WORKER) {
       return absl::FailedPreconditionError(
-          absl::StrCat("worker_id: \"", result.worker_id(), "\" is not a target worker"));
+          absl::StrCat("worker_id: ", rpc::Quote(result.worker_id()), " is not a target worker"));
     }
   }
   absl::StatusOr<bool> accepted = scheduler_->Complete(result.worker_id(), result.job_id(),

@@ -10,6 +10,7 @@
 #include "absl/time/clock.h"
 #include "rpc/channel.h"
 #include "rpc/grpc_status.h"
+#include "rpc/request_bounds.h"
 
 namespace polo::server {
 
@@ -59,6 +60,7 @@ grpc::Status LearnerService::SubscribeWeights(grpc::ServerContext* context,
                                               const polo::SubscribeWeightsRequest* request,
                                               grpc::ServerWriter<polo::EnsembleWeights>* writer) {
   if (grpc::Status s = Admit(context, "SubscribeWeights"); !s.ok()) return s;
+  if (absl::Status s = rpc::CheckBounds(*request); !s.ok()) return rpc::ToGrpcStatus(s);
   bool have_any = request->has_version();
   uint64_t have = request->version();
   const WeightsBroadcaster& weights = core_->weights();

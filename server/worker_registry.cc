@@ -1,6 +1,7 @@
 #include "server/worker_registry.h"
 
 #include "absl/strings/str_cat.h"
+#include "rpc/request_bounds.h"
 #include "util/secrets.h"
 
 namespace polo::server {
@@ -11,12 +12,12 @@ namespace {
 absl::Status CheckKey(const std::string& id, const std::string& digest, const std::string& key) {
   if (key.empty()) {
     return absl::PermissionDeniedError(absl::StrCat(
-        "worker_key: missing for worker \"", id, "\" (send RegisterResponse.worker_key)"));
+        "worker_key: missing for worker ", rpc::Quote(id), " (send RegisterResponse.worker_key)"));
   }
   if (!util::DigestsEqual(util::Sha256(key), digest)) {
     return absl::PermissionDeniedError(absl::StrCat(
-        "worker_key: does not match worker \"", id,
-        "\"; a worker id belongs to the client that registered it"));
+        "worker_key: does not match worker ", rpc::Quote(id),
+        "; a worker id belongs to the client that registered it"));
   }
   return absl::OkStatus();
 }
@@ -46,7 +47,7 @@ absl::StatusOr<WorkerRegistry::Registration> WorkerRegistry::Register(
   if (it != workers_.end()) {
     if (it->second.kind != kind) {
       return absl::FailedPreconditionError(absl::StrCat(
-          "kind: worker \"", id, "\" is registered as ", polo::WorkerKind_Name(it->second.kind)));
+          "kind: worker ", rpc::Quote(id), " is registered as ", polo::WorkerKind_Name(it->second.kind)));
     }
     if (absl::Status s = CheckKey(id, it->second.key_digest, key); !s.ok()) return s;
   } else {
@@ -83,8 +84,8 @@ absl::StatusOr<WorkerRecord*> WorkerRegistry::Touch(const std::string& id, const
                                                     absl::Time now) {
   auto it = workers_.find(id);
   if (it == workers_.end()) {
-    return absl::NotFoundError(absl::StrCat("worker_id: unknown worker \"", id,
-                                            "\" (call Register first)"));
+    return absl::NotFoundError(absl::StrCat("worker_id: unknown worker ", rpc::Quote(id),
+                                            " (call Register first)"));
   }
   if (absl::Status s = CheckKey(id, it->second.key_digest, key); !s.ok()) return s;
   it->second.last_seen = now;
@@ -96,7 +97,7 @@ absl::Status WorkerRegistry::Unregister(const std::string& id, const std::string
                                         bool any_worker, absl::Time now) {
   auto it = workers_.find(id);
   if (it == workers_.end()) {
-    return absl::NotFoundError(absl::StrCat("worker_id: unknown worker \"", id, "\""));
+    return absl::NotFoundError(absl::StrCat("worker_id: unknown worker ", rpc::Quote(id)));
   }
   if (!any_worker) {
     if (absl::Status s = CheckKey(id, it->second.key_digest, key); !s.ok()) return s;
