@@ -18,6 +18,7 @@
 #include "rpc/request_bounds.h"
 #include "rpc/run_config.h"
 #include "server/checkpoint.h"
+#include "util/process_memory.h"
 
 namespace polo::server {
 
@@ -229,6 +230,23 @@ absl::Status LearnerCore::Unregister(const polo::UnregisterRequest& request, boo
   return absl::OkStatus();
 }
 
+models::UniqueMjData LearnerCore::TakeScratchData() {
+  {
+    absl::MutexLock lock(&scratch_mu_);
+    if (!scratch_data_.empty()) {
+      models::UniqueMjData data = std::move(scratch_data_.back());
+      scratch_data_.pop_back();
+      return data;
+    }
+  }
+  return models::UniqueMjData(mj_makeData(task_->model()));
+}
+
+void LearnerCore::ReturnScratchData(models::UniqueMjData data) {
+  absl::MutexLock lock(&scratch_mu_);
+  scratch_data_.push_back(std::move(data));
+}
+
 absl::Status LearnerCore::ValidateState(const polo::VisitedState& state, int i) const {
   const std::string prefix = absl::StrCat("states[", i, "].");
   if (absl::Status s = learner::CheckSizeAndFinite(
@@ -275,8 +293,12 @@ absl::StatusOr<polo::ExperienceAck> LearnerCore::SubmitExperience(
     if (absl::Status s = ValidateState(batch.states(i), i); !s.ok()) return s;
   }
   // Physics for the coverage grid (point-mass worlds) before the lock.
-  const std::vector<std::optional<std::array<double, 2>>> planar =
-      PlanarPositions(*task_, batch);
+  std::vector<std::optional<std::array<double, 2>>> planar;
+  {
+    models::UniqueMjData data = TakeScratchData();
+    planar = PlanarPositions(*task_, batch, data.get());
+    ReturnScratchData(std::move(data));
+  }
   const absl::Time now = absl::Now();
   absl::ReleasableMutexLock lock(&mu_);
   absl::StatusOr<WorkerRecord*> found = registry_.Touch(batch.worker_id(), batch.worker_key(), now);
@@ -488,6 +510,8 @@ polo::Progress LearnerCore::GetProgress() const {
   p.set_updates(updates.updates);
   p.set_gradient_steps(updates.gradient_steps);
   p.set_replay_size(buffer_->size());
+  p.set_resident_bytes(util::ResidentBytes());
+  p.set_peak_resident_bytes(util::PeakResidentBytes());
   p.set_duplicates_dropped(duplicates_);
   p.set_jobs_queued(jobs.queued);
   p.set_jobs_leased(jobs.leased);

@@ -137,6 +137,10 @@ class LearnerCore {
   explicit LearnerCore(LearnerOptions options);
   absl::Status Initialise();
   absl::Status ValidateState(const polo::VisitedState& state, int index) const;
+  // Scratch mjData for PlanarPositions, one per concurrent SubmitExperience
+  // (so at most the gRPC handler threads'), made once and reused.
+  models::UniqueMjData TakeScratchData() ABSL_LOCKS_EXCLUDED(scratch_mu_);
+  void ReturnScratchData(models::UniqueMjData data) ABSL_LOCKS_EXCLUDED(scratch_mu_);
   bool CompleteLocked() const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
   // Training thread: updates when due, periodic and requested checkpoints.
@@ -160,6 +164,9 @@ class LearnerCore {
   absl::Time started_;
   std::string resumed_from_;
   std::thread training_thread_ ABSL_GUARDED_BY(mu_);
+
+  absl::Mutex scratch_mu_;
+  std::vector<models::UniqueMjData> scratch_data_ ABSL_GUARDED_BY(scratch_mu_);
 
   mutable absl::Mutex mu_;
   bool stopping_ ABSL_GUARDED_BY(mu_) = false;

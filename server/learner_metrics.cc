@@ -41,6 +41,8 @@ std::vector<prometheus::MetricFamily> LearnerMetrics::Collect() const {
       Gauge("polo_states_per_second", "Accepted agent steps per second, ~10 s.",
             p.states_per_second()),
       Gauge("polo_uptime_seconds", "Seconds since the learner started.", p.uptime_s()),
+      Gauge("process_resident_memory_bytes", "Resident memory of the learner process.",
+            static_cast<double>(p.resident_bytes())),
       updates.update_seconds.Family("polo_update_duration_seconds",
                                     "Wall time of each update in this learner process."),
   };

@@ -60,16 +60,15 @@ ProgressTracker::ProgressTracker(const models::Task* task, absl::Time started)
 }
 
 std::vector<std::optional<std::array<double, 2>>> PlanarPositions(
-    const models::Task& task, const polo::ExperienceBatch& batch) {
+    const models::Task& task, const polo::ExperienceBatch& batch, mjData* data) {
   std::vector<std::optional<std::array<double, 2>>> positions(batch.states_size());
   if (task.coverage_grid() == nullptr) return positions;
   const mjModel* m = task.model();
-  models::UniqueMjData data(mj_makeData(m));
   for (int i = 0; i < batch.states_size(); ++i) {
-    models::RestorePhysicsState(m, batch.states(i).physics_state().data(), data.get());
-    mj_kinematics(m, data.get());
+    models::RestorePhysicsState(m, batch.states(i).physics_state().data(), data);
+    mj_kinematics(m, data);
     std::array<double, 2> xy;
-    if (task.PlanarPosition(m, data.get(), xy.data())) positions[i] = xy;
+    if (task.PlanarPosition(m, data, xy.data())) positions[i] = xy;
   }
   return positions;
 }

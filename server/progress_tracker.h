@@ -67,10 +67,12 @@ class CpuMeter {
 
 // The (x, y) of each state of `batch` for the coverage grid (task
 // PlanarPosition after mj_kinematics), or all nullopt if the task has none.
-// Physics on a scratch mjData of its own: called before the learner takes
-// its lock. Thread-safe.
+// Physics on `data`, the caller's scratch mjData of task.model() (the
+// learner keeps a pool: one made and freed per batch fragmented the heap
+// until resident memory grew by about 2 MB/s): called before the learner
+// takes its lock. Thread-safe for distinct `data`.
 std::vector<std::optional<std::array<double, 2>>> PlanarPositions(
-    const models::Task& task, const polo::ExperienceBatch& batch);
+    const models::Task& task, const polo::ExperienceBatch& batch, mjData* data);
 
 class ProgressTracker {
  public:

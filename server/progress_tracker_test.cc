@@ -159,7 +159,7 @@ TEST(ProgressTrackerTest, APointMassRecordCarriesTheCoverage) {
     s.set_episode_end(i == 2);
     polo::ExperienceBatch batch;
     *batch.add_states() = s;
-    r = tracker.AddState("a1", s, PlanarPositions(*task, batch)[0], i + 1, kStart);
+    r = tracker.AddState("a1", s, PlanarPositions(*task, batch, models::UniqueMjData(mj_makeData(task->model())).get())[0], i + 1, kStart);
   }
   ASSERT_TRUE(r);
   ASSERT_TRUE(r->has_coverage());
@@ -181,7 +181,7 @@ TEST(ProgressTrackerTest, APositionFarOutsideTheGridIsIgnored) {
   for (size_t m = 0; m < task->metric_names().size(); ++m) s.add_metrics(0.0);
   polo::ExperienceBatch batch;
   *batch.add_states() = s;
-  tracker.AddState("a1", s, PlanarPositions(*task, batch)[0], 1, kStart);
+  tracker.AddState("a1", s, PlanarPositions(*task, batch, models::UniqueMjData(mj_makeData(task->model())).get())[0], 1, kStart);
   EXPECT_EQ(tracker.coverage(), 0.0);
 }
 
