@@ -55,6 +55,12 @@ absl::StatusOr<WorkerRegistry::Registration> WorkerRegistry::Register(
     if (known_key != known_key_digests_.end()) {
       if (absl::Status s = CheckKey(id, known_key->second, key); !s.ok()) return s;
     }
+    if (workers_.size() >= kMaxWorkers) ForgetIdle(now);
+    if (workers_.size() >= kMaxWorkers) {
+      return absl::ResourceExhaustedError(
+          absl::StrCat("workers: ", workers_.size(), " registered, at most ", kMaxWorkers,
+                       " (actors with accepted states are kept); unregister idle workers"));
+    }
     WorkerRecord record;
     record.id = id;
     record.kind = kind;
@@ -78,6 +84,15 @@ absl::StatusOr<WorkerRegistry::Registration> WorkerRegistry::Register(
   record.unregistered = false;
   registration.worker = &record;
   return registration;
+}
+
+void WorkerRegistry::ForgetIdle(absl::Time now) {
+  for (auto it = workers_.begin(); it != workers_.end();) {
+    const WorkerRecord& w = it->second;
+    const bool idle = w.unregistered || now - w.last_seen > kConnectedWindow;
+    const bool holds_nothing = w.kind != polo::ACTOR || w.next_sequence == 0;
+    it = idle && holds_nothing ? workers_.erase(it) : std::next(it);
+  }
 }
 
 absl::StatusOr<WorkerRecord*> WorkerRegistry::Touch(const std::string& id, const std::string& key,

@@ -60,6 +60,13 @@ class WorkerRegistry {
   // A worker seen within this long counts as connected.
   static constexpr absl::Duration kConnectedWindow = absl::Seconds(10);
 
+  // Most workers on record. Registering one more first forgets the records
+  // that hold nothing to keep (target workers and actors without accepted
+  // states, not seen within kConnectedWindow or unregistered); if all are
+  // still needed, ResourceExhausted "workers: ...". Bounds what a client
+  // that registers in a loop can make the learner hold.
+  static constexpr size_t kMaxWorkers = 4096;
+
   // Keys a client may choose: this many characters at least and at most.
   static constexpr size_t kMinKeySize = 32;
   static constexpr size_t kMaxKeySize = 128;
@@ -124,6 +131,9 @@ class WorkerRegistry {
   uint64_t next_actor_index() const { return next_actor_index_; }
 
  private:
+  // Erases the records kMaxWorkers describes as forgettable.
+  void ForgetIdle(absl::Time now);
+
   std::map<std::string, WorkerRecord> workers_;
   // Restored from a checkpoint, not yet re-registered: id -> next_sequence.
   std::map<std::string, uint64_t> known_sequences_;
