@@ -132,11 +132,11 @@ absl::StatusOr<std::shared_ptr<grpc::ChannelCredentials>> ChannelCredentials(
 }  // namespace
 
 absl::StatusOr<std::shared_ptr<grpc::Channel>> MakeSecureLearnerChannel(
-    const std::string& address, const ClientSecurity& security, absl::Duration refresh) {
+    const std::string& address, const ClientSecurity& security, absl::Duration refresh,
+    grpc::ChannelArguments args) {
   absl::StatusOr<std::shared_ptr<grpc::ChannelCredentials>> credentials =
       ChannelCredentials(security, refresh);
   if (!credentials.ok()) return credentials.status();
-  grpc::ChannelArguments args = LearnerChannelArguments();
   if (!security.server_name.empty()) args.SetSslTargetNameOverride(security.server_name);
   std::vector<std::unique_ptr<grpc::experimental::ClientInterceptorFactoryInterface>> interceptors;
   if (!security.token_file.empty()) {

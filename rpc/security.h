@@ -20,6 +20,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "rpc/channel.h"
 
 namespace polo::rpc {
 
@@ -59,9 +60,12 @@ absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> MakeServerCredentials(
 // A channel to the learner at "host:port" (channel.h's message limits and
 // reconnection), over TLS when security.tls(), with the token when given.
 // Errors as above; a client certificate without --tls_ca is refused.
+// `args` (default rpc/channel.h LearnerChannelArguments) lets a benchmark
+// ask for a connection of its own.
 absl::StatusOr<std::shared_ptr<grpc::Channel>> MakeSecureLearnerChannel(
     const std::string& address, const ClientSecurity& security,
-    absl::Duration refresh = kCertificateRefresh);
+    absl::Duration refresh = kCertificateRefresh,
+    grpc::ChannelArguments args = LearnerChannelArguments());
 
 // An interceptor factory for a channel whose calls must carry
 // `authorization: Bearer <token>` (MakeSecureLearnerChannel uses it; the

@@ -408,6 +408,15 @@ absl::StatusOr<polo::ActingState> LearnerCore::WaitForActing(
   return state;
 }
 
+absl::StatusOr<std::optional<uint64_t>> LearnerCore::SubscriptionStart(
+    const polo::SubscribeWeightsRequest& request) const {
+  if (absl::Status s = rpc::CheckBounds(request); !s.ok()) return s;
+  if (!request.has_version()) return std::nullopt;
+  const SharedWeights latest = broadcaster_.Latest();
+  if (latest != nullptr && latest->version() < request.version()) return std::nullopt;
+  return request.version();
+}
+
 absl::StatusOr<SharedWeights> LearnerCore::GetWeights(const polo::GetWeightsRequest& request) const {
   if (absl::Status s = rpc::CheckBounds(request); !s.ok()) return s;
   if (request.latest()) {

@@ -35,6 +35,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -124,6 +125,13 @@ class LearnerCore {
 
   // Weights stream for SubscribeWeights.
   const WeightsBroadcaster& weights() const { return broadcaster_; }
+  // Where a SubscribeWeights stream starts: the version the subscriber
+  // already has, or nullopt for none (it is sent the newest first). A
+  // subscriber ahead of this learner knew an earlier instance that got
+  // further than the checkpoint resumed from: it gets the newest too.
+  // InvalidArgument for a request over a bound (rpc/request_bounds.h).
+  absl::StatusOr<std::optional<uint64_t>> SubscriptionStart(
+      const polo::SubscribeWeightsRequest& request) const;
   const polo::RunConfig& config() const { return options_.config; }
   // The update loop's counters and update-duration histogram.
   UpdateLoop::Stats UpdateStats() const { return update_loop_->stats(); }

@@ -10,7 +10,6 @@
 #include "absl/time/clock.h"
 #include "rpc/channel.h"
 #include "rpc/grpc_status.h"
-#include "rpc/request_bounds.h"
 
 namespace polo::server {
 
@@ -60,15 +59,14 @@ grpc::Status LearnerService::SubscribeWeights(grpc::ServerContext* context,
                                               const polo::SubscribeWeightsRequest* request,
                                               grpc::ServerWriter<polo::EnsembleWeights>* writer) {
   if (grpc::Status s = Admit(context, "SubscribeWeights"); !s.ok()) return s;
-  if (absl::Status s = rpc::CheckBounds(*request); !s.ok()) return rpc::ToGrpcStatus(s);
-  bool have_any = request->has_version();
-  uint64_t have = request->version();
+  absl::StatusOr<std::optional<uint64_t>> start = core_->SubscriptionStart(*request);
+  if (!start.ok()) return rpc::ToGrpcStatus(start.status());
+  bool have_any = start->has_value();
+  uint64_t have = start->value_or(0);
   const WeightsBroadcaster& weights = core_->weights();
-  // A subscriber ahead of us knew a previous learner instance (one that
-  // got further than the checkpoint we resumed from): send our newest.
-  if (SharedWeights latest = weights.Latest(); have_any && latest && latest->version() < have) {
-    have_any = false;
-  }
+  // Always the newest version: a subscriber that reads slowly skips
+  // versions; a stream holds at most the one message being written (Write
+  // blocks under HTTP/2 flow control), never a queue.
   while (!context->IsCancelled() && !shutting_down_) {
     // Short waits so that cancellation and shutdown are noticed.
     SharedWeights next = weights.WaitNewer(have_any, have, absl::Now() + absl::Milliseconds(100));

@@ -13,6 +13,9 @@
 //     6 × (16, 16)): the time from publication (Progress
 //     .weights_published_unix_us, same machine clock) until the last
 //     subscriber has it, over --rounds rounds.
+// With --tls both run over mutual TLS with tokens, as a learner reachable
+// from other machines does (certificates and tokens from
+// deploy/make_certs.sh in a temporary folder): the cost of security.
 // Ends with one key=value line.
 #include <sched.h>
 #include <signal.h>
@@ -20,6 +23,8 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstdlib>
+#include <filesystem>
 #include <atomic>
 #include <cstdio>
 #include <memory>
@@ -36,6 +41,8 @@
 #include "proto/polo.grpc.pb.h"
 #include "rpc/channel.h"
 #include "rpc/run_config.h"
+#include "rpc/security.h"
+#include "server/auth.h"
 #include "server/learner_core.h"
 #include "server/learner_service.h"
 
@@ -45,11 +52,16 @@ ABSL_FLAG(double, seconds, 5.0, "duration of the ingestion phase");
 ABSL_FLAG(int, subscribers, 32, "weights subscribers");
 ABSL_FLAG(int, rounds, 30, "weights versions timed");
 ABSL_FLAG(std::string, task, "humanoid_getup", "task (sets the state size)");
+ABSL_FLAG(bool, tls, false,
+          "mutual TLS and tokens on every connection (deploy/make_certs.sh, run here)");
 
 namespace {
 
 using polo::rpc::ContextWithTimeout;
 namespace rpc = polo::rpc;
+
+// With --tls: the folder deploy/make_certs.sh wrote (set before the fork).
+std::string certs;
 
 void PinTo(int cpu) {
   if (std::thread::hardware_concurrency() < 2) return;
@@ -80,10 +92,31 @@ int ServeLearner(int out, int in) {
     return 1;
   }
   (*core)->Start();
-  polo::server::LearnerService service(core->get());
+  std::shared_ptr<grpc::ServerCredentials> credentials;
+  polo::server::Authorizer authorizer;
+  if (!certs.empty()) {
+    rpc::ServerTls tls;
+    tls.cert_file = certs + "/server.pem";
+    tls.key_file = certs + "/server.key";
+    tls.client_ca_file = certs + "/ca.pem";
+    auto made = rpc::MakeServerCredentials(tls);
+    auto tokens =
+        polo::server::Authorizer::FromFiles(certs + "/worker.token", certs + "/admin.token");
+    if (!made.ok() || !tokens.ok()) {
+      std::fprintf(stderr, "learner security: %s %s\n", made.status().ToString().c_str(),
+                   tokens.status().ToString().c_str());
+      return 1;
+    }
+    credentials = *made;
+    authorizer = *std::move(tokens);
+  }
+  polo::server::LearnerService service(core->get(), std::move(authorizer));
   int port = 0;
-  auto server = polo::server::BuildLearnerServer("127.0.0.1:0", &service, &port);
-  if (!server.ok()) return 1;
+  auto server = polo::server::BuildLearnerServer("127.0.0.1:0", &service, &port, credentials);
+  if (!server.ok()) {
+    std::fprintf(stderr, "learner: %s\n", server.status().ToString().c_str());
+    return 1;
+  }
   if (write(out, &port, sizeof(port)) != sizeof(port)) return 1;
   char c;
   while (read(in, &c, 1) > 0) {
@@ -95,10 +128,22 @@ int ServeLearner(int out, int in) {
 }
 
 std::shared_ptr<grpc::Channel> OwnConnection(const std::string& address) {
-  grpc::ChannelArguments args;
+  grpc::ChannelArguments args = rpc::LearnerChannelArguments();
   args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);  // A TCP connection each.
-  args.SetMaxReceiveMessageSize(rpc::kMaxMessageBytes);
-  return grpc::CreateCustomChannel(address, grpc::InsecureChannelCredentials(), args);
+  if (certs.empty()) {
+    return grpc::CreateCustomChannel(address, grpc::InsecureChannelCredentials(), args);
+  }
+  rpc::ClientSecurity security;
+  security.ca_file = certs + "/ca.pem";
+  security.cert_file = certs + "/client.pem";
+  security.key_file = certs + "/client.key";
+  security.token_file = certs + "/worker.token";
+  auto channel = rpc::MakeSecureLearnerChannel(address, security, rpc::kCertificateRefresh, args);
+  if (!channel.ok()) {
+    std::fprintf(stderr, "channel: %s\n", channel.status().ToString().c_str());
+    std::exit(1);
+  }
+  return *channel;
 }
 
 polo::RegisterResponse Register(polo::Learner::Stub* stub, polo::WorkerKind kind) {
@@ -259,6 +304,17 @@ double Median(std::vector<double> v) {
 
 int main(int argc, char** argv) {
   absl::ParseCommandLine(argc, argv);
+  if (absl::GetFlag(FLAGS_tls)) {
+    char folder[] = "/tmp/polo_load_bench_XXXXXX";
+    if (mkdtemp(folder) == nullptr) return 1;
+    certs = std::string(folder) + "/certs";
+    // bazel run starts this in its runfiles, where deploy/ is.
+    const std::string command = "bash deploy/make_certs.sh '" + certs + "' > /dev/null";
+    if (std::system(command.c_str()) != 0) {
+      std::fprintf(stderr, "--tls: %s failed\n", command.c_str());
+      return 1;
+    }
+  }
   // Fork before any gRPC or thread exists in this process.
   int to_parent[2], to_child[2];
   if (pipe(to_parent) != 0 || pipe(to_child) != 0) return 1;
@@ -298,7 +354,8 @@ int main(int argc, char** argv) {
   close(to_child[1]);
   int status = 0;
   waitpid(child, &status, 0);
-  std::printf("states_per_s=%.0f fanout_%d_ms=%.2f\n", states_per_s,
-              absl::GetFlag(FLAGS_subscribers), last_ms);
+  std::printf("tls=%d states_per_s=%.0f fanout_%d_ms=%.2f\n", certs.empty() ? 0 : 1,
+              states_per_s, absl::GetFlag(FLAGS_subscribers), last_ms);
+  if (!certs.empty()) std::filesystem::remove_all(std::filesystem::path(certs).parent_path());
   return 0;
 }

@@ -11,6 +11,7 @@
 #include <fstream>
 #include <atomic>
 #include <limits>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -403,6 +404,35 @@ TEST_F(LearnerServiceTest, SubscribersReceiveTheCurrentAndEachNewerVersion) {
   polo::EnsembleWeights exact;
   ASSERT_TRUE(stub_->GetWeights(Context().get(), get, &exact).ok());
   EXPECT_EQ(exact.SerializeAsString(), weights.SerializeAsString());
+  context->TryCancel();
+}
+
+// Where a stream starts: a subscriber with a version gets only newer ones;
+// one ahead of this learner (it knew an earlier instance that got further)
+// or with none is sent the newest at once.
+TEST_F(LearnerServiceTest, ASubscriberAheadOfTheLearnerIsSentTheNewest) {
+  StartLearner(SmallConfig(polo::SYNCHRONOUS));
+  polo::RegisterResponse actor = RegisterWorker(polo::ACTOR);
+  const uint64_t current = actor.weights_version();
+  polo::SubscribeWeightsRequest request;
+  absl::StatusOr<std::optional<uint64_t>> start = core_->SubscriptionStart(request);
+  ASSERT_TRUE(start.ok());
+  EXPECT_FALSE(start->has_value());
+  request.set_has_version(true);
+  request.set_version(current);
+  start = core_->SubscriptionStart(request);
+  ASSERT_TRUE(start.ok());
+  EXPECT_EQ(*start, std::optional<uint64_t>(current));
+  request.set_version(current + 1000);
+  start = core_->SubscriptionStart(request);
+  ASSERT_TRUE(start.ok());
+  EXPECT_FALSE(start->has_value());
+
+  auto context = Context();
+  auto stream = stub_->SubscribeWeights(context.get(), request);
+  polo::EnsembleWeights weights;
+  ASSERT_TRUE(stream->Read(&weights));
+  EXPECT_EQ(weights.version(), current);
   context->TryCancel();
 }
 
