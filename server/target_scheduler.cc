@@ -49,11 +49,6 @@ int TargetScheduler::ExpireLocked() {
   return expired;
 }
 
-int TargetScheduler::ExpireLeases() {
-  absl::MutexLock lock(&mu_);
-  return ExpireLocked();
-}
-
 std::optional<LeasedJob> TargetScheduler::Lease(const std::string& worker_id,
                                                 absl::Time deadline) {
   absl::MutexLock lock(&mu_);

@@ -12,7 +12,7 @@
 // completes, while a vanished worker costs only one base lease.
 //
 // Time comes from an injectable clock (tests use a fake one). Expired
-// leases are reclaimed whenever Lease, Complete or ExpireLeases runs.
+// leases are reclaimed whenever Lease, Complete or WaitForJobs runs.
 //
 // Thread-safe.
 #ifndef POLO_SERVER_TARGET_SCHEDULER_H_
@@ -104,9 +104,6 @@ class TargetScheduler {
 
   // Requeues every job leased to `worker_id` (it left). Returns how many.
   int ReleaseWorker(const std::string& worker_id) ABSL_LOCKS_EXCLUDED(mu_);
-
-  // Requeues jobs whose lease ran out. Returns how many.
-  int ExpireLeases() ABSL_LOCKS_EXCLUDED(mu_);
 
   // Blocks until every job in `ids` is completed, the scheduler is closed
   // or `deadline` passes; reclaims expired leases while waiting. True iff

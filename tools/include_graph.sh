@@ -3,7 +3,10 @@
 # with --check, fails listing every include that goes against the layers
 #
 #   util <- models <- planner <- learner <- rpc <- {server, worker}
-#        <- {cluster, experiments} ; proto (the wire schema) below everything
+#        <- {cluster, experiments, tools} ; proto (the wire schema) below everything
+#
+# (experiments stop at learner; tools, the render and plot binaries, reach
+# server for its run folders)
 #
 # (docs/design.md, "Packages and layers"). Reads the sources under the
 # current directory, or under $1 when given (the test passes its runfiles).
@@ -26,7 +29,7 @@ declare -A allowed=(
   [cluster]="util models planner learner rpc server worker"
   [experiments]="util models planner learner"
   [tests]="util models planner learner rpc server worker cluster experiments third_party"
-  [tools]=""
+  [tools]="util models planner learner rpc server"
 )
 
 edges=$(mktemp)

@@ -139,7 +139,7 @@ absl::Status Actor::Flush() {
     if (first) batch.set_first_sequence(acked_);
     polo::ExperienceAck ack;
     const grpc::Status status =
-        stub_->SubmitExperience(rpc::ContextWithTimeout(absl::Seconds(10)).get(), batch, &ack);
+        stub_->SubmitExperience(rpc::ContextWithTimeout(kCallDeadline).get(), batch, &ack);
     if (status.ok()) {
       acked_ = ack.next_sequence();
       while (!held_.empty() && held_.front().sequence < ack.durable_sequence()) held_.pop_front();
@@ -175,10 +175,10 @@ absl::Status Actor::WaitWhilePaused() {
     polo::WaitForActingRequest request;
     request.set_worker_id(worker_id_);
     request.set_worker_key(worker_key_);
-    request.set_wait_ms(2000);
+    request.set_wait_ms(absl::ToInt64Milliseconds(kActingPoll));
     polo::ActingState state;
     const grpc::Status status =
-        stub_->WaitForActing(rpc::ContextWithTimeout(absl::Seconds(5)).get(), request, &state);
+        stub_->WaitForActing(rpc::ContextWithTimeout(kWaitForActingDeadline).get(), request, &state);
     if (!status.ok()) {
       // Learner away: Flush reconnects, and tells us whether still paused.
       stop_->SleepFor(absl::Milliseconds(200));
@@ -262,7 +262,7 @@ absl::Status Actor::Run() {
   bye.set_worker_id(worker_id_);
   bye.set_worker_key(worker_key_);
   polo::UnregisterResponse unused;
-  (void)stub_->Unregister(rpc::ContextWithTimeout(absl::Seconds(2)).get(), bye, &unused);
+  (void)stub_->Unregister(rpc::ContextWithTimeout(kUnregisterDeadline).get(), bye, &unused);
   return absl::OkStatus();
 }
 

@@ -27,6 +27,18 @@
 
 namespace polo::worker {
 
+// Deadlines of the workers' calls to the learner. A call that misses one
+// is retried after the backoff of rpc/channel.h (the learner may be away).
+// Unary calls: SubmitExperience, SubmitTargets, GetWeights, and
+// LeaseTargetJob with its long poll of kLeasePoll.
+inline constexpr absl::Duration kCallDeadline = absl::Seconds(10);
+inline constexpr absl::Duration kLeasePoll = absl::Seconds(1);
+// WaitForActing: its long poll of kActingPoll, and the way back.
+inline constexpr absl::Duration kWaitForActingDeadline = absl::Seconds(5);
+inline constexpr absl::Duration kActingPoll = absl::Seconds(2);
+// The goodbye on the way out: a learner that is gone must not hold up an exit.
+inline constexpr absl::Duration kUnregisterDeadline = absl::Seconds(2);
+
 // Registers, retrying UNAVAILABLE / DEADLINE_EXCEEDED with backoff until it
 // succeeds or `stop` is set (Cancelled). Other errors (e.g. a task
 // mismatch) are returned at once.

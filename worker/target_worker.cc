@@ -59,7 +59,7 @@ absl::StatusOr<learner::EigenEnsemble*> TargetWorker::Ensemble(uint64_t version)
     request.set_worker_id(worker_id_);
     request.set_version(version);
     const grpc::Status status =
-        stub_->GetWeights(rpc::ContextWithTimeout(absl::Seconds(10)).get(), request, &fetched);
+        stub_->GetWeights(rpc::ContextWithTimeout(kCallDeadline).get(), request, &fetched);
     if (!status.ok()) return polo::rpc::FromGrpcStatus(status);
     weights = std::make_shared<const polo::EnsembleWeights>(std::move(fetched));
   }
@@ -89,7 +89,7 @@ absl::Status TargetWorker::Serve(const polo::TargetJob& job) {
   result.mutable_targets()->Add(targets.begin(), targets.end());
   polo::SubmitTargetsResponse response;
   const grpc::Status status =
-      stub_->SubmitTargets(rpc::ContextWithTimeout(absl::Seconds(10)).get(), result, &response);
+      stub_->SubmitTargets(rpc::ContextWithTimeout(kCallDeadline).get(), result, &response);
   if (!status.ok()) return polo::rpc::FromGrpcStatus(status);
   if (response.accepted()) {
     ++jobs_done_;
@@ -108,10 +108,10 @@ absl::Status TargetWorker::Run() {
     polo::LeaseTargetJobRequest request;
     request.set_worker_id(worker_id_);
     request.set_worker_key(worker_key_);
-    request.set_wait_ms(1000);
+    request.set_wait_ms(absl::ToInt64Milliseconds(kLeasePoll));
     polo::TargetJob job;
     const grpc::Status status =
-        stub_->LeaseTargetJob(rpc::ContextWithTimeout(absl::Seconds(10)).get(), request, &job);
+        stub_->LeaseTargetJob(rpc::ContextWithTimeout(kCallDeadline).get(), request, &job);
     if (!status.ok()) {
       if (status.error_code() != grpc::StatusCode::NOT_FOUND &&
           stop_->SleepFor(backoff.Next())) {
@@ -132,7 +132,7 @@ absl::Status TargetWorker::Run() {
   bye.set_worker_id(worker_id_);
   bye.set_worker_key(worker_key_);
   polo::UnregisterResponse unused;
-  (void)stub_->Unregister(rpc::ContextWithTimeout(absl::Seconds(2)).get(), bye, &unused);
+  (void)stub_->Unregister(rpc::ContextWithTimeout(kUnregisterDeadline).get(), bye, &unused);
   return absl::OkStatus();
 }
 
