@@ -16,7 +16,7 @@ ABSL_FLAG(int, actors, 1, "in-process actor workers (0 = remote actors only)");
 // work is split over states, one job per connected worker, so one
 // single-thread worker per core wastes no time in per-state thread
 // synchronisation (humanoid_getup, N = 16, 24 rollouts: 0.945 of the raw
-// step rate on 2 cores vs 0.87 for one 2-thread worker; README).
+// step rate on 2 cores vs 0.87 for one 2-thread worker; docs/measurements.md).
 ABSL_FLAG(int, target_workers, polo::planner::HardwareThreads(),
           "in-process target workers (0 = remote only; default: this machine's cores)");
 ABSL_FLAG(int, actor_threads, polo::planner::HardwareThreads(),

@@ -34,7 +34,7 @@ double MeanFinalCoverage(const models::Task& task, ExplorationMethod method) {
 // values (POLO, H = 32) covers more of a reward-free world than the same
 // agent planning one step ahead (greedy, H = 1, same MPPI temperature), and
 // both cover more than per-step random actions. Measured over seeds 0-9
-// (README): box 19.4 / 15.0 / 3.7 %, maze 14.2 / 9.0 / 3.2 % (POLO / greedy
+// (results/exploration/README.md): box 19.4 / 15.0 / 3.7 %, maze 14.2 / 9.0 / 3.2 % (POLO / greedy
 // / random), POLO ahead on 9 of 10 seeds in each world. On the seeds used
 // here, 0 and 1, POLO / greedy is 1.68 (box) and 1.61 (maze) and greedy /
 // random 3.0 and 2.3, against the 1.2 and 2 asserted.

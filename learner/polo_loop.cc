@@ -37,7 +37,7 @@ PoloSettings PoloSettings::PointMass() {
   // One absolute temperature whatever the horizon, as the paper's MPPI has.
   // A normalised one (λ times the batch's return range) would rescale the
   // tiny one-step differences of greedy POLO (H = 1) into a sharp argmax:
-  // README, "Exploration without reward".
+  // results/exploration/README.md.
   s.acting.temperature = 0.003;
   s.acting.temperature_mode = planner::TemperatureMode::kAbsolute;
   s.targets.rollouts.horizon = 8;
@@ -52,7 +52,7 @@ PoloSettings PoloSettings::PointMass() {
   s.ensemble.set_prior_scale(1.0);
   s.trainer.minibatch_size = 32;
   // Learning speed mattered more than anything else tried: G = 64 at 1e-2
-  // roughly doubles coverage over G = 16 at 3e-3 (README).
+  // roughly doubles coverage over G = 16 at 3e-3 (docs/settings.md).
   s.trainer.learning_rate = 1e-2;
   // No eq. 5 regulariser (weight_decay 0): at 1e-3 the trained nets cannot
   // cancel the priors where the agent has been and it stops exploring.

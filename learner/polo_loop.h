@@ -58,7 +58,7 @@ struct PoloSettings {
   // The paper's humanoid settings (docs/settings.md, "Humanoid").
   static PoloSettings Paper();
   // The reward-free point-mass worlds (paper sec. 3.1; the paper gives only
-  // H = 32): measured with //experiments:exploration, see the README.
+  // H = 32): measured with //experiments:exploration, see results/exploration/README.md.
   static PoloSettings PointMass();
 };
 

@@ -14,8 +14,7 @@
 // Episode length: 1000 steps (20 s at the worlds' 0.02 s timestep: a
 // planning horizon of 32 steps looks about 0.6 m ahead, more than a maze
 // cell, and 1000 steps can trace up to 20 m, so the whole grid is within
-// reach; with 0.01 s both planners and the grid coverage stalled, see the
-// README's exploration section).
+// reach; with 0.01 s both planners and the grid coverage stalled).
 //
 // Thread-safety: immutable after construction (see Task).
 #ifndef POLO_MODELS_POINT_MASS_TASK_H_

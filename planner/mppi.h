@@ -43,11 +43,12 @@ enum class TemperatureMode {
 
 struct MppiSettings {
   RolloutSettings rollouts;  // H, K, γ, σ, noise smoothing, value-only.
-  // λ and its scale. Defaults chosen by measurement (README, "MPC
-  // baseline"): on humanoid_getup λ = 1.25 on raw returns (the paper's
-  // number; as its authors' MPPI multiplies returns by it, it is λ = 0.8
-  // there) only averages noise (ESS ≈ 119 of 120, never sits up); 0.1 on
-  // returns normalised by their range sits up at every horizon tried.
+  // λ and its scale. Defaults chosen by measurement
+  // (results/humanoid/README.md, "Measured so far: plain MPC"): on
+  // humanoid_getup λ = 1.25 on raw returns (the paper's number; as its
+  // authors' MPPI multiplies returns by it, it is λ = 0.8 there) only
+  // averages noise (ESS ≈ 119 of 120, never sits up); 0.1 on returns
+  // normalised by their range sits up at every horizon tried.
   double temperature = 0.1;
   TemperatureMode temperature_mode = TemperatureMode::kNormalized;
   int iterations = 1;  // MPPI updates per control step.

@@ -17,8 +17,9 @@ void ApplyPointMassPresets(polo::RunConfig* c) {
   *c->mutable_ensemble()->mutable_hidden_sizes() = p.ensemble.hidden_sizes();
 }
 
-// Chosen by measured learning per core-second on a 2-core machine (README,
-// "Humanoid getup"); the paper's Algorithm 1 stays available with
+// Chosen by measured learning per core-second on a 2-core machine
+// (results/humanoid/README.md, "Humanoid getup with POLO"); the paper's
+// Algorithm 1 stays available with
 // --target_states=0 --warm_start=false --horizon=64 --value_scale=1.
 void ApplyHumanoidPresets(polo::RunConfig* c) {
   // Acting: H = 32 instead of 64 halves the cost of acting; the value
@@ -49,7 +50,7 @@ void ApplyHumanoidPresets(polo::RunConfig* c) {
 void ApplyHandPresets(polo::RunConfig* c) {
   // λ: the paper's "temperature 10" multiplies the returns in its authors'
   // MPPI (w ∝ exp(10 (R − max R))), so on this unscaled eq. 8 reward it is
-  // λ = 0.1. Measured at 0.1 (1000-step trials 0-2, README "The hand"):
+  // λ = 0.1. Measured at 0.1 (1000-step trials 0-2, results/hand_cube/README.md):
   // plain MPC -0.116 / -0.147 / -0.209 at H 8 / 16 / 32 (at 0.02: -0.182 /
   // -0.252 / -0.079), and POLO at 0.1 (prior β 0.1, one target rollout, 2
   // seeds) lost to it at H 8 and 16 and at H 32 won with seed 0 (-0.130)

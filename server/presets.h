@@ -16,7 +16,7 @@ namespace polo::server {
 // λ 0.003 absolute; targets N = 8 with 16 rollouts; 2 × 32 nets, lr 1e-2,
 // κ = 5). Humanoid tasks: H = 32, λ 0.05 absolute, M = 128 target states
 // (N = 16, 24 rollouts) warm-started from the actor's plan, value scale
-// 10, κ from 1 to 0 over the run (README, "Humanoid getup"). The hand
+// 10, κ from 1 to 0 over the run (results/humanoid/README.md, "Humanoid getup with POLO"). The hand
 // (hand_cube): the paper's K = 80, H = 32, 6 x (64, 64) nets, Z = 25,
 // G = 16, n = 16; λ 0.02 absolute (measured, see presets.cc); targets as
 // the humanoid's (M = 128, N = 16, 24 rollouts, warm start); value scale 10.
