@@ -22,7 +22,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/time/clock.h"
 #include "cluster/local_workers.h"
-#include "rpc/health.h"
+#include "rpc/serving_flags.h"
 #include "rpc/security.h"
 #include "server/auth.h"
 #include "server/learner_core.h"
@@ -136,7 +136,7 @@ int main(int argc, char** argv) {
   if (!cluster.ok()) return Fail(polo::server::InFlagTerms(cluster.status()));
   LearnerCore* core = (*cluster)->core();
   absl::StatusOr<std::unique_ptr<polo::util::MetricsEndpoint>> metrics =
-      polo::util::MetricsEndpoint::FromFlag();
+      polo::rpc::MetricsEndpointFromFlag();
   if (!metrics.ok()) return Fail(metrics.status());
   if (*metrics != nullptr) {
     (*metrics)->Add(std::make_shared<polo::server::LearnerMetrics>(core, &(*cluster)->calls()));

@@ -9,6 +9,7 @@
 #include "planner/thread_pool.h"
 #include "rpc/channel.h"
 #include "rpc/health.h"
+#include "rpc/serving_flags.h"
 #include "rpc/security.h"
 ABSL_FLAG(int, actors, 1, "in-process actor workers (0 = remote actors only)");
 // Every phase gets the whole machine: in SYNCHRONOUS mode acting and target
@@ -128,7 +129,7 @@ absl::StatusOr<std::unique_ptr<LocalCluster>> LocalCluster::Start(
   if (!serving.health_listen.empty()) {
     absl::StatusOr<std::unique_ptr<grpc::Server>> health =
         rpc::BuildHealthServer(serving.health_listen, &cluster->health_port_);
-    if (!health.ok()) return health.status();
+    if (!health.ok()) return rpc::NamingFlag("health_listen", health.status());
     cluster->health_server_ = *std::move(health);
   }
   cluster->core_->Start();

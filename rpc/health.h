@@ -1,7 +1,7 @@
 // grpc.health.v1 alone, in plaintext, on a port of its own, for probes that
 // carry no credentials (Kubernetes, systemd watchdogs, load balancers). The
-// learner serves it with --health_listen; so do the workers, which have no
-// other server: SERVING while the process runs.
+// learner serves it with --health_listen (rpc/serving_flags.h); so do the
+// workers, which have no other server: SERVING while the process runs.
 #ifndef POLO_RPC_HEALTH_H_
 #define POLO_RPC_HEALTH_H_
 
@@ -10,22 +10,15 @@
 #include <memory>
 #include <string>
 
-#include "absl/flags/declare.h"
 #include "absl/status/statusor.h"
-
-// HOST:PORT of the health server; empty: none.
-ABSL_DECLARE_FLAG(std::string, health_listen);
 
 namespace polo::rpc {
 
 // A plaintext server on `address` with only grpc.health.v1 (SERVING).
-// Writes the bound port. Unavailable naming --health_listen if it cannot
+// Writes the bound port. Unavailable naming the address if it cannot
 // bind.
 absl::StatusOr<std::unique_ptr<grpc::Server>> BuildHealthServer(const std::string& address,
                                                                 int* port);
-
-// BuildHealthServer(--health_listen), or null if the flag is empty.
-absl::StatusOr<std::unique_ptr<grpc::Server>> HealthServerFromFlag();
 
 }  // namespace polo::rpc
 

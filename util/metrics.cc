@@ -4,12 +4,7 @@
 #include <exception>
 #include <limits>
 
-#include "absl/flags/flag.h"
 #include "absl/strings/str_cat.h"
-
-ABSL_FLAG(std::string, metrics_listen, "",
-          "serve Prometheus metrics on http://HOST:PORT/metrics (plaintext, read-only); "
-          "empty: off");
 
 namespace polo::util {
 
@@ -19,19 +14,13 @@ absl::StatusOr<std::unique_ptr<MetricsEndpoint>> MetricsEndpoint::Start(
     auto exposer = std::make_unique<prometheus::Exposer>(address, /*num_threads=*/1);
     const std::vector<int> ports = exposer->GetListeningPorts();
     if (ports.empty()) {
-      return absl::UnavailableError(absl::StrCat("--metrics_listen: cannot listen on ", address));
+      return absl::UnavailableError(absl::StrCat("cannot listen on ", address));
     }
     return std::unique_ptr<MetricsEndpoint>(new MetricsEndpoint(std::move(exposer), ports[0]));
   } catch (const std::exception& e) {
     return absl::UnavailableError(
-        absl::StrCat("--metrics_listen: cannot listen on ", address, ": ", e.what()));
+        absl::StrCat("cannot listen on ", address, ": ", e.what()));
   }
-}
-
-absl::StatusOr<std::unique_ptr<MetricsEndpoint>> MetricsEndpoint::FromFlag() {
-  const std::string address = absl::GetFlag(FLAGS_metrics_listen);
-  if (address.empty()) return std::unique_ptr<MetricsEndpoint>();
-  return Start(address);
 }
 
 void MetricsEndpoint::Add(std::shared_ptr<prometheus::Collectable> collectable) {

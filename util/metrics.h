@@ -1,7 +1,8 @@
 // Prometheus metrics of a process (README, "Seeing a run"): an HTTP
 // endpoint (prometheus-cpp's Exposer, Debian's prometheus-cpp-dev) on
-// --metrics_listen=HOST:PORT serving /metrics, and helpers that build metric
-// families for collectors that read a process's state at scrape time.
+// HOST:PORT serving /metrics (the binaries' --metrics_listen,
+// rpc/serving_flags.h), and helpers that build metric families for
+// collectors that read a process's state at scrape time.
 // Names follow Prometheus conventions: polo_ prefix, _total for counters,
 // units in names (_seconds, _ratio).
 #ifndef POLO_UTIL_METRICS_H_
@@ -16,21 +17,15 @@
 #include <utility>
 #include <vector>
 
-#include "absl/flags/declare.h"
 #include "absl/status/statusor.h"
-
-// HOST:PORT of the metrics endpoint; empty: none.
-ABSL_DECLARE_FLAG(std::string, metrics_listen);
 
 namespace polo::util {
 
 class MetricsEndpoint {
  public:
   // Serves /metrics on `address` ("HOST:PORT", port 0 picks one).
-  // Unavailable naming --metrics_listen if it cannot listen.
+  // Unavailable naming the address if it cannot listen.
   static absl::StatusOr<std::unique_ptr<MetricsEndpoint>> Start(const std::string& address);
-  // Start(--metrics_listen), or null if the flag is empty.
-  static absl::StatusOr<std::unique_ptr<MetricsEndpoint>> FromFlag();
 
   // Serves `collectable` from now on; the endpoint keeps it alive.
   void Add(std::shared_ptr<prometheus::Collectable> collectable);

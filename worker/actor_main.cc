@@ -8,7 +8,7 @@
 #include "absl/flags/usage.h"
 #include "planner/thread_pool.h"
 #include "rpc/client_flags.h"
-#include "rpc/health.h"
+#include "rpc/serving_flags.h"
 #include "util/metrics.h"
 #include "util/signal_watcher.h"
 #include "worker/worker_metrics.h"
@@ -50,7 +50,7 @@ int main(int argc, char** argv) {
   }
   polo::worker::Actor actor(*channel, options);
   absl::StatusOr<std::unique_ptr<polo::util::MetricsEndpoint>> metrics =
-      polo::util::MetricsEndpoint::FromFlag();
+      polo::rpc::MetricsEndpointFromFlag();
   if (!metrics.ok()) {
     std::fprintf(stderr, "actor: %s\n", std::string(metrics.status().message()).c_str());
     return 2;

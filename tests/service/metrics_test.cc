@@ -13,9 +13,11 @@
 #include <string>
 #include <thread>
 
+#include "absl/flags/flag.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "rpc/channel.h"
+#include "rpc/serving_flags.h"
 #include "server/learner_metrics.h"
 #include "tests/service/service_fixture.h"
 #include "util/metrics.h"
@@ -141,8 +143,9 @@ TEST(MetricsEndpointTest, APortInUseIsAnErrorNamingTheFlag) {
   absl::StatusOr<std::unique_ptr<util::MetricsEndpoint>> first =
       util::MetricsEndpoint::Start("127.0.0.1:0");
   ASSERT_TRUE(first.ok());
-  const absl::Status second =
-      util::MetricsEndpoint::Start(absl::StrCat("127.0.0.1:", (*first)->port())).status();
+  absl::SetFlag(&FLAGS_metrics_listen, absl::StrCat("127.0.0.1:", (*first)->port()));
+  const absl::Status second = rpc::MetricsEndpointFromFlag().status();
+  absl::SetFlag(&FLAGS_metrics_listen, "");
   EXPECT_EQ(second.code(), absl::StatusCode::kUnavailable);
   EXPECT_EQ(second.message().rfind("--metrics_listen: cannot listen on 127.0.0.1:", 0), 0u)
       << second.message();
