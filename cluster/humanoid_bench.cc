@@ -24,6 +24,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "cluster/local_workers.h"
+#include "cluster/local_workers_flags.h"
 #include "models/registry.h"
 #include "planner/thread_pool.h"
 #include "server/learner_core.h"

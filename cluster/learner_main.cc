@@ -22,6 +22,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/time/clock.h"
 #include "cluster/local_workers.h"
+#include "cluster/local_workers_flags.h"
 #include "rpc/serving_flags.h"
 #include "rpc/security.h"
 #include "server/auth.h"

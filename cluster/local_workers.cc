@@ -4,39 +4,13 @@
 #include <string>
 #include <utility>
 
-#include "absl/flags/flag.h"
 #include "absl/strings/str_cat.h"
-#include "planner/thread_pool.h"
 #include "rpc/channel.h"
 #include "rpc/health.h"
-#include "rpc/serving_flags.h"
 #include "rpc/security.h"
-ABSL_FLAG(int, actors, 1, "in-process actor workers (0 = remote actors only)");
-// Every phase gets the whole machine: in SYNCHRONOUS mode acting and target
-// computation alternate. The actor parallelises over its rollouts; target
-// work is split over states, one job per connected worker, so one
-// single-thread worker per core wastes no time in per-state thread
-// synchronisation (humanoid_getup, N = 16, 24 rollouts: 0.945 of the raw
-// step rate on 2 cores vs 0.87 for one 2-thread worker; docs/measurements.md).
-ABSL_FLAG(int, target_workers, polo::planner::HardwareThreads(),
-          "in-process target workers (0 = remote only; default: this machine's cores)");
-ABSL_FLAG(int, actor_threads, polo::planner::HardwareThreads(),
-          "rollout threads per in-process actor (default: this machine's cores)");
-ABSL_FLAG(int, target_threads, 1, "rollout threads per in-process target worker");
+#include "rpc/serving_flags.h"
 
 namespace polo::cluster {
-
-absl::StatusOr<LocalWorkersOptions> LocalWorkersOptionsFromFlags() {
-  LocalWorkersOptions o;
-  o.actors = absl::GetFlag(FLAGS_actors);
-  o.target_workers = absl::GetFlag(FLAGS_target_workers);
-  o.actor_threads = absl::GetFlag(FLAGS_actor_threads);
-  o.target_threads = absl::GetFlag(FLAGS_target_threads);
-  if (absl::Status s = LocalWorkers::Validate(o); !s.ok()) {
-    return absl::InvalidArgumentError(absl::StrCat("--", s.message()));
-  }
-  return o;
-}
 
 absl::Status LocalWorkers::Validate(const LocalWorkersOptions& o) {
   if (o.actors < 0) return absl::InvalidArgumentError(absl::StrCat("actors: got ", o.actors, ", expected >= 0"));

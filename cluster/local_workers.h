@@ -41,11 +41,6 @@ struct LocalWorkersOptions {
   int target_threads = 1;
 };
 
-// From the flags --actors, --target_workers, --actor_threads and
-// --target_threads (defined in local_workers.cc, so every binary that runs
-// local workers has the same ones); InvalidArgument naming the flag.
-absl::StatusOr<LocalWorkersOptions> LocalWorkersOptionsFromFlags();
-
 class LocalWorkers {
  public:
   // InvalidArgument naming the field unless actors and target_workers are
