@@ -293,8 +293,8 @@ absl::StatusOr<polo::ExperienceAck> LearnerCore::SubmitExperience(
     if (absl::Status s = ValidateState(batch.states(i), i); !s.ok()) return s;
   }
   // Physics for the coverage grid (point-mass worlds) before the lock.
-  std::vector<std::optional<std::array<double, 2>>> planar;
-  {
+  std::vector<std::optional<std::array<double, 2>>> planar(batch.states_size());
+  if (task_->coverage_grid() != nullptr) {
     models::UniqueMjData data = TakeScratchData();
     planar = PlanarPositions(*task_, batch, data.get());
     ReturnScratchData(std::move(data));

@@ -145,8 +145,9 @@ class LearnerCore {
   explicit LearnerCore(LearnerOptions options);
   absl::Status Initialise();
   absl::Status ValidateState(const polo::VisitedState& state, int index) const;
-  // Scratch mjData for PlanarPositions, one per concurrent SubmitExperience
-  // (so at most the gRPC handler threads'), made once and reused.
+  // Scratch mjData for PlanarPositions (tasks with a coverage grid), one per
+  // concurrent SubmitExperience (so at most the gRPC handler threads'), made
+  // once and reused.
   models::UniqueMjData TakeScratchData() ABSL_LOCKS_EXCLUDED(scratch_mu_);
   void ReturnScratchData(models::UniqueMjData data) ABSL_LOCKS_EXCLUDED(scratch_mu_);
   bool CompleteLocked() const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);

@@ -22,7 +22,7 @@
 
 #include <atomic>
 #include <cstdio>
-#include <fstream>
+#include <filesystem>
 #include <map>
 #include <memory>
 #include <string>
@@ -31,12 +31,14 @@
 
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
+#include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
 #include "proto/polo.grpc.pb.h"
 #include "rpc/channel.h"
+#include "util/process_memory.h"
 
 ABSL_FLAG(int, seconds, 600, "how long to soak");
 ABSL_FLAG(int, port, 50091, "loopback port for the learner");
@@ -46,10 +48,7 @@ ABSL_FLAG(std::string, learner_binary, "cluster/learner", "the learner binary");
 namespace {
 
 double ResidentMb(pid_t pid) {
-  std::ifstream statm(absl::StrCat("/proc/", pid, "/statm"));
-  unsigned long long size = 0, resident = 0;
-  if (!(statm >> size >> resident)) return 0;
-  return static_cast<double>(resident) * sysconf(_SC_PAGESIZE) / (1 << 20);
+  return static_cast<double>(polo::util::ResidentBytes(pid)) / (1 << 20);
 }
 
 class Tally {
@@ -65,14 +64,11 @@ class Tally {
   }
   std::string Line() const {
     absl::MutexLock lock(&mu_);
-    static const std::map<int, const char*> kNames = {
-        {0, "OK"}, {1, "CANCELLED"}, {3, "INVALID_ARGUMENT"}, {4, "DEADLINE_EXCEEDED"},
-        {5, "NOT_FOUND"}, {7, "PERMISSION_DENIED"}, {8, "RESOURCE_EXHAUSTED"},
-        {9, "FAILED_PRECONDITION"}, {14, "UNAVAILABLE"}};
     std::vector<std::string> parts;
     for (const auto& [code, n] : by_code_) {
-      auto it = kNames.find(code);
-      parts.push_back(absl::StrCat(it != kNames.end() ? it->second : std::to_string(code), ":", n));
+      // gRPC's and absl's codes are the same numbers.
+      parts.push_back(
+          absl::StrCat(absl::StatusCodeToString(static_cast<absl::StatusCode>(code)), ":", n));
     }
     return absl::StrCat("requests=", requests_, " unanswered=", unanswered_,
                         " errors_by_code=", absl::StrJoin(parts, ","));
@@ -233,6 +229,7 @@ int main(int argc, char** argv) {
   kill(pid, SIGTERM);
   int wstatus = 0;
   waitpid(pid, &wstatus, 0);
+  std::filesystem::remove_all(run_dir_template);
   std::printf("rss_start_mb=%.0f rss_1min_mb=%.0f rss_end_mb=%.0f rss_max_mb=%.0f "
               "streams_abandoned=%llu stuck_subscribers=%zu %s learner_exit=%d\n",
               rss_start, rss_1min, rss_now, rss_max, static_cast<unsigned long long>(abandoned.load()),

@@ -4,11 +4,14 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <string>
 
 namespace polo::util {
 
-uint64_t ResidentBytes() {
-  std::FILE* file = std::fopen("/proc/self/statm", "r");
+uint64_t ResidentBytes(pid_t pid) {
+  const std::string path =
+      pid == 0 ? std::string("/proc/self/statm") : "/proc/" + std::to_string(pid) + "/statm";
+  std::FILE* file = std::fopen(path.c_str(), "r");
   if (file == nullptr) return 0;
   unsigned long long size_pages = 0, resident_pages = 0;
   const int read = std::fscanf(file, "%llu %llu", &size_pages, &resident_pages);
