@@ -19,9 +19,15 @@
 // A job whose target worker vanished is re-leased (target_scheduler.h), so
 // a crashed worker delays an update by at most one lease, never stalls it.
 //
-// Locks. The learner's parts each guard their own state: ingest (the
-// worker registry, acting schedule, counters, progress) is under this
-// class's mutex, which no physics, training or serialisation runs under;
+// Files: learner_core_start.cc builds the parts, fresh or restored from a
+// checkpoint; learner_core.cc is coordination (the RPCs: registry, acting
+// schedule, target jobs, weights, status and progress), handing each
+// batch to ExperienceIngest (experience_ingest.h); learner_core_training.cc
+// is the training thread and checkpoint writing.
+//
+// Locks. The learner's parts each guard their own state: ingest and
+// coordination (the worker registry, acting schedule, counters, progress)
+// are under this class's mutex, which no physics, training or serialisation runs under;
 // the replay buffer, target scheduler, weights broadcaster and the update
 // loop's statistics have locks of their own. A checkpoint takes one
 // consistent cut under the ingest lock (a buffer snapshot is a pointer per
@@ -46,9 +52,11 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "learner/replay_buffer.h"
+#include "learner/trainer.h"
 #include "models/task.h"
 #include "proto/polo.pb.h"
-#include "server/episode_recorder.h"
+#include "server/checkpoint.h"
+#include "server/experience_ingest.h"
 #include "server/progress_tracker.h"
 #include "server/run_folder.h"
 #include "server/target_scheduler.h"
@@ -143,8 +151,20 @@ class LearnerCore {
 
  private:
   explicit LearnerCore(LearnerOptions options);
+  // learner_core_start.cc: the task, then the parts, fresh or from
+  // `checkpoint` (null for a fresh start), then the update loop.
   absl::Status Initialise();
-  absl::Status ValidateState(const polo::VisitedState& state, int index) const;
+  absl::Status BuildParts(const LoadedCheckpoint* checkpoint) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  UpdateLoop::Stats RestoreFrom(const LoadedCheckpoint& checkpoint)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  absl::Status StartUpdateLoop(std::unique_ptr<learner::Trainer> trainer,
+                               const UpdateLoop::Stats& restored)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // The acknowledgement of a batch from `worker` after `skip` duplicates
+  // and `take` accepted states.
+  polo::ExperienceAck AckLocked(const WorkerRecord& worker, uint64_t skip, uint64_t take,
+                                uint64_t latest_version) const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  bool RunCompleteLocked() const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   // Scratch mjData for PlanarPositions (tasks with a coverage grid), one per
   // concurrent SubmitExperience (so at most the gRPC handler threads'), made
   // once and reused.
@@ -157,8 +177,8 @@ class LearnerCore {
   uint64_t AgentSteps() const ABSL_LOCKS_EXCLUDED(mu_);
   absl::StatusOr<std::string> WriteCheckpointNow() ABSL_LOCKS_EXCLUDED(mu_);
   void AppendMetrics() ABSL_LOCKS_EXCLUDED(mu_);
-  // Appends every pending episode record to episodes.jsonl, in episode
-  // order, holding mu_ only to take them.
+  // Appends every finished episode to the run folder, in episode order,
+  // holding mu_ only to take them (ExperienceIngest::TakeFinished).
   void WritePendingEpisodes() ABSL_LOCKS_EXCLUDED(mu_, episodes_file_mu_);
 
   LearnerOptions options_;
@@ -184,22 +204,13 @@ class LearnerCore {
   absl::Mutex stop_mu_ ABSL_ACQUIRED_BEFORE(mu_);   // Serialises Stop.
   std::unique_ptr<UpdateSchedule> schedule_ ABSL_GUARDED_BY(mu_);
   std::string last_update_error_ ABSL_GUARDED_BY(mu_);  // Of the last failed update.
-  uint64_t agent_steps_ ABSL_GUARDED_BY(mu_) = 0;
-  uint64_t duplicates_ ABSL_GUARDED_BY(mu_) = 0;
   WorkerRegistry registry_ ABSL_GUARDED_BY(mu_);
   std::unique_ptr<ProgressTracker> progress_ ABSL_GUARDED_BY(mu_);
-  // Finished episodes not yet in episodes.jsonl (only with a run folder),
-  // oldest first. Taken and written under episodes_file_mu_, so lines land
-  // in episode order although the file is written outside mu_.
-  std::vector<polo::EpisodeRecord> pending_episodes_ ABSL_GUARDED_BY(mu_);
-  // Each actor's episode in progress, and finished ones not yet written to
-  // RUN_DIR/episodes/ (with a run folder only).
-  EpisodeRecorder recorder_ ABSL_GUARDED_BY(mu_);
-  struct Recording {
-    uint64_t episode;
-    std::vector<double> states;
-  };
-  std::vector<Recording> pending_recordings_ ABSL_GUARDED_BY(mu_);
+  // Validated batches into the buffer, progress and episode records; the
+  // agent-step and duplicate counters.
+  std::unique_ptr<ExperienceIngest> ingest_ ABSL_GUARDED_BY(mu_);
+  // Finished episodes are taken and written under it, so lines land in
+  // episode order although the files are written outside mu_.
   absl::Mutex episodes_file_mu_ ABSL_ACQUIRED_BEFORE(mu_);
   // Checkpoint requests: generation asked for and written.
   uint64_t checkpoint_requested_ ABSL_GUARDED_BY(mu_) = 0;

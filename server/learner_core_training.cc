@@ -73,7 +73,7 @@ int LearnerCore::WorkersConnected(polo::WorkerKind kind) const {
 
 uint64_t LearnerCore::AgentSteps() const {
   absl::MutexLock lock(&mu_);
-  return agent_steps_;
+  return ingest_->agent_steps();
 }
 
 void LearnerCore::AppendMetrics() {
@@ -100,7 +100,7 @@ absl::StatusOr<polo::CheckpointResponse> LearnerCore::Checkpoint(absl::Time dead
   if (!last_checkpoint_status_.ok()) return last_checkpoint_status_;
   polo::CheckpointResponse response;
   response.set_path(last_checkpoint_);
-  response.set_agent_steps(agent_steps_);
+  response.set_agent_steps(ingest_->agent_steps());
   SharedWeights latest = broadcaster_.Latest();
   response.set_weights_version(latest ? latest->version() : 0);
   return response;
@@ -120,12 +120,12 @@ absl::StatusOr<std::string> LearnerCore::WriteCheckpointNow() {
     absl::MutexLock lock(&mu_);
     requested = checkpoint_requested_;
     state.set_config(options_.config.SerializeAsString());
-    state.set_agent_steps(agent_steps_);
+    state.set_agent_steps(ingest_->agent_steps());
     state.set_updates(updates.updates);
     state.set_gradient_steps(updates.gradient_steps);
     state.set_steps_since_update(schedule_->steps_since_update());
     state.set_value_loss(updates.value_loss);
-    state.set_duplicates_dropped(duplicates_);
+    state.set_duplicates_dropped(ingest_->duplicates());
     sequences = registry_.Sequences();
     state.mutable_actor_sequences()->insert(sequences.begin(), sequences.end());
     state.set_next_worker_number(registry_.next_worker_number());
