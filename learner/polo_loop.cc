@@ -9,24 +9,6 @@
 
 namespace polo::learner {
 
-PoloSettings PoloSettings::Paper() {
-  PoloSettings s;
-  s.acting.rollouts.horizon = 64;
-  s.acting.rollouts.num_rollouts = 120;
-  s.acting.rollouts.noise_sigma = 0.2;
-  s.acting.rollouts.gamma = 0.99;
-  s.targets.rollouts.gamma = 0.99;
-  s.ensemble.set_ensemble_size(6);
-  s.ensemble.add_hidden_sizes(16);
-  s.ensemble.add_hidden_sizes(16);
-  s.ensemble.set_activation(polo::EnsembleSpec::TANH);
-  s.ensemble.set_prior_scale(1.0);
-  s.trainer.minibatch_size = 32;
-  s.gradient_steps = 64;
-  s.update_every = 16;
-  return s;
-}
-
 PoloSettings PoloSettings::PointMass() {
   PoloSettings s;
   s.acting.rollouts.horizon = 32;

@@ -55,8 +55,6 @@ struct PoloSettings {
   int episode_length = 0;  // 0: the task's.
   uint64_t seed = 0;       // Resets, noise, ensemble initialisation.
 
-  // The paper's humanoid settings (docs/settings.md, "Humanoid").
-  static PoloSettings Paper();
   // The reward-free point-mass worlds (paper sec. 3.1; the paper gives only
   // H = 32): measured with //experiments:exploration, see results/exploration/README.md.
   static PoloSettings PointMass();

@@ -65,7 +65,6 @@ constexpr double kIdentity[4] = {1, 0, 0, 0};
 
 TEST_F(HandCubeTaskTest, ModelHasTheDocumentedLayout) {
   EXPECT_EQ(task_->name(), "hand_cube");
-  EXPECT_EQ(task_->family(), TaskFamily::kHand);
   EXPECT_EQ(task_->num_features(), 75);
   EXPECT_EQ(task_->episode_length(), 300);
   EXPECT_EQ(task_->episode_length() % HandCubeTask::kGoalPeriod, 0);

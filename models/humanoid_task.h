@@ -62,6 +62,10 @@ class HumanoidTask : public Task {
   static constexpr int kEpisodeLength = 600;
   // Root height the rewards aim for (paper appendix A).
   static constexpr double kTargetHeight = 1.1;
+  // Root height above which a state counts as standing (success()): the
+  // torso height of a standing humanoid less 0.1 m, to tolerate a slight
+  // crouch or sway.
+  static constexpr double kStandingHeight = 1.0;
   // Weight w of the control cost, chosen by measurement with
   //   bazel run -c opt //models:control_cost_calibration
   // (20 episodes x 600 steps from the upright pose, i.i.d. random ctrl every
@@ -78,9 +82,18 @@ class HumanoidTask : public Task {
 
   int num_features() const override { return kNumHumanoidFeatures; }
   int episode_length() const override { return kEpisodeLength; }
-  TaskFamily family() const override { return TaskFamily::kHumanoid; }
   // 20 episodes of 600 steps (paper, humanoid experiments).
   uint64_t lifetime_steps() const override { return 12000; }
+  // H = 32, lambda 0.05 absolute, M = 128 target states (N = 16, 24
+  // rollouts) warm-started from the actor's plan, value scale 10, kappa
+  // from 1 to 0 over the run (humanoid_task.cc says why).
+  void ApplyPresets(polo::RunConfig* config) const override;
+  // Standing: root height above kStandingHeight.
+  std::optional<SuccessMeasure> success() const override {
+    return SuccessMeasure{"root_height", kStandingHeight};
+  }
+  // Tracking the torso from 4 m, slightly above.
+  void SetCamera(mjvCamera* camera) const override;
 
   // TaskReward(m, d) - ControlCost(m, d). Call right after mj_step.
   double Reward(const mjModel* m, const mjData* d) const final;

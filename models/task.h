@@ -1,7 +1,10 @@
 // A POLO task: a MuJoCo world plus what the paper defines on it — the reward
 // r(s, a), the value features x(s), the reset distribution, the episode
-// length and the task metrics. Tasks are built by name through the registry
-// (models/registry.h).
+// length and the task metrics — and what the project measured for it: its
+// run presets, its success measure and its render camera. Everything above
+// models/ asks the task and never names one. Tasks are built by name
+// through the registry (models/registry.h); docs/design.md, "Adding a
+// task", walks through a new one.
 //
 // Ownership and thread-safety: a Task owns its mjModel and is immutable after
 // construction. Every method is const and touches only the mjData it is
@@ -14,8 +17,11 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
+
+#include "proto/polo.pb.h"
 
 namespace polo::models {
 
@@ -35,9 +41,13 @@ struct CoverageGrid {
   int cells_per_side = 0;
 };
 
-// Which of the paper's systems a task belongs to: it selects the run
-// presets (rpc/run_config.h, PresetRunConfig), never the task's name.
-enum class TaskFamily { kPointMass, kHumanoid, kHand };
+// When a state counts as a success (EpisodeRecord.frac_standing, the
+// progress line, polo_episode_frac_standing): the task metric `metric`
+// (one of metric_names()) above `threshold`.
+struct SuccessMeasure {
+  std::string metric;
+  double threshold = 0;
+};
 
 class Task {
  public:
@@ -52,9 +62,20 @@ class Task {
   virtual int num_features() const = 0;
   // Agent steps per episode before a reset.
   virtual int episode_length() const = 0;
-  virtual TaskFamily family() const = 0;
-  // Agent steps of one full run in the paper (its "lifetime").
+  // Agent steps of one full run in the paper (its "lifetime"): a run's
+  // total_steps unless a flag says otherwise.
   virtual uint64_t lifetime_steps() const = 0;
+  // The run presets: writes the fields of `config` (polo.RunConfig, holding
+  // the paper's defaults, config/run_config.h) in which this task's runs
+  // depart from them: acting, targets, training, ensemble, kappa. Every
+  // binary that plans for the task starts from the result
+  // (config/presets.h). The default keeps the paper's defaults.
+  virtual void ApplyPresets(polo::RunConfig* config) const {}
+  // How success is measured, or nullopt for none.
+  virtual std::optional<SuccessMeasure> success() const { return std::nullopt; }
+  // //tools:render's view: adjusts `camera`, the default free camera of
+  // model(). The default leaves it.
+  virtual void SetCamera(mjvCamera* camera) const {}
   // False for reward-free worlds (point mass): Reward() then returns 0.
   virtual bool has_reward() const { return true; }
 

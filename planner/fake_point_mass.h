@@ -27,7 +27,6 @@ class FakePointMass : public models::Task {
 
   int num_features() const override { return 4; }
   int episode_length() const override { return 200; }
-  models::TaskFamily family() const override { return models::TaskFamily::kPointMass; }
   uint64_t lifetime_steps() const override { return 1000; }
   double Reward(const mjModel* m, const mjData* d) const override;
   void Features(const mjModel* m, const mjData* d, double* features) const override;

@@ -38,7 +38,6 @@ class NearbyGoalHandCube : public models::Task {
 
   int num_features() const override { return hand_->num_features(); }
   int episode_length() const override { return hand_->episode_length(); }
-  models::TaskFamily family() const override { return hand_->family(); }
   uint64_t lifetime_steps() const override { return hand_->lifetime_steps(); }
   double Reward(const mjModel* m, const mjData* d) const override { return hand_->Reward(m, d); }
   void Features(const mjModel* m, const mjData* d, double* f) const override {
@@ -79,7 +78,7 @@ std::unique_ptr<NearbyGoalHandCube> MakeTask() {
 constexpr int kSteps = 60;  // 0.6 s
 
 // Small MPPI: K 40, H 16 (0.16 s), σ 0.2 with smoothing 0.8 (the defaults),
-// λ 0.02 on raw returns (the hand's preset, server/presets.cc).
+// λ 0.02 on raw returns (the hand's preset, models/hand_cube_task.cc).
 MppiSettings SmallSettings(uint64_t seed) {
   MppiSettings s;
   s.rollouts.num_rollouts = 40;

@@ -12,13 +12,14 @@
 #include <string>
 
 #include "absl/time/time.h"
+#include "config/run_config.h"
 
 namespace polo::rpc {
 
 // Most states in one message: an ExperienceBatch, a target job, a
-// minibatch (rpc/run_config.h bounds training.minibatch_size and
-// training.target_states by it).
-inline constexpr int kMaxStatesPerMessage = 4096;
+// minibatch (config/run_config.h, where it is defined, bounds
+// training.minibatch_size and training.target_states by it).
+inline constexpr int kMaxStatesPerMessage = config::kMaxStatesPerMessage;
 
 // Largest message either side sends or accepts: kMaxStatesPerMessage
 // humanoid states with their plans, or the weights of a large ensemble,

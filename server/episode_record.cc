@@ -73,11 +73,11 @@ std::string EpisodeSummary(const polo::EpisodeRecord& r) {
   absl::StrAppendFormat(&out, " mean_r %.2f", r.mean_reward());
   if (r.has_frac_standing()) {
     for (int j = 0; j < r.metric_names_size() && j < r.max_metrics_size(); ++j) {
-      if (r.metric_names(j) == "root_height") {
-        absl::StrAppendFormat(&out, " max_h %.2f", r.max_metrics(j));
+      if (r.metric_names(j) == r.success_metric()) {
+        absl::StrAppendFormat(&out, " max_%s %.2f", r.metric_names(j), r.max_metrics(j));
       }
     }
-    absl::StrAppendFormat(&out, " stand %.2f", r.frac_standing());
+    absl::StrAppendFormat(&out, " success %.2f", r.frac_standing());
   }
   return out;
 }

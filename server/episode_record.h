@@ -19,8 +19,9 @@ namespace polo::server {
 // (shortest of %.15g..%.17g); a non-finite number is null.
 std::string EpisodeJsonLine(const polo::EpisodeRecord& record, int64_t unix_ms = 0);
 
-// E.g. "last ep 7: return 241.3 mean_r 0.40 max_h 0.98 stand 0.00" for a
-// humanoid task (max_h = max root height, stand = frac_standing), "last ep
+// E.g. "last ep 7: return 241.3 mean_r 0.40 max_root_height 0.98 success
+// 0.00" for a task with a success measure (the maximum of its metric, and
+// frac_standing), "last ep
 // 7: return 0 coverage 12.3%" for a task with a coverage grid, "last ep 7:
 // return 3.2 mean_r 0.01" otherwise.
 std::string EpisodeSummary(const polo::EpisodeRecord& record);

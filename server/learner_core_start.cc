@@ -9,7 +9,7 @@
 #include "absl/base/internal/raw_logging.h"
 #include "absl/strings/str_cat.h"
 #include "models/registry.h"
-#include "rpc/run_config.h"
+#include "config/run_config.h"
 #include "server/checkpoint.h"
 #include "server/learner_core.h"
 
@@ -87,8 +87,8 @@ absl::Status LearnerCore::Initialise() {
     if (absl::Status s = AdoptCheckpointConfig(*restore, &config); !s.ok()) return s;
     resumed_from_ = restore->path;
   }
-  rpc::CompleteRunConfig(*task_, &config);
-  if (absl::Status s = rpc::ValidateRunConfig(config, *task_); !s.ok()) return s;
+  config::CompleteRunConfig(*task_, &config);
+  if (absl::Status s = config::ValidateRunConfig(config, *task_); !s.ok()) return s;
 
   const learner::TrainerSettings trainer_settings = TrainerSettingsFromConfig(config);
   if (absl::Status s = learner::ValidateTrainerSettings(trainer_settings); !s.ok()) {

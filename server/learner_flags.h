@@ -1,13 +1,14 @@
 // Command-line flags of //server:learner that describe the run (task, mode,
 // every hyperparameter) and their translation into a polo.RunConfig: the
-// task family's preset (server/presets.h) with each given flag overriding
-// one field. MPPI flags (--horizon, --rollouts, --sigma, --temperature,
+// task's preset (config/presets.h) with each given flag overriding one
+// field, as the table in config/run_flags.h says. MPPI flags (--horizon, --rollouts, --sigma, --temperature,
 // --gamma, --seed, ...) are the shared ones of planner/mppi_flags.h.
 #ifndef POLO_SERVER_LEARNER_FLAGS_H_
 #define POLO_SERVER_LEARNER_FLAGS_H_
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "absl/flags/declare.h"
 #include "absl/status/statusor.h"
@@ -16,6 +17,7 @@
 ABSL_DECLARE_FLAG(std::string, task);
 ABSL_DECLARE_FLAG(std::string, mode);
 ABSL_DECLARE_FLAG(std::optional<int64_t>, total_steps);
+ABSL_DECLARE_FLAG(std::optional<double>, final_kappa);
 
 namespace polo::server {
 
@@ -27,8 +29,13 @@ absl::StatusOr<polo::RunConfig> RunConfigFromFlags();
 
 // Rewrites an error about a RunConfig field ("training.minibatch_size: got
 // 0, ...") in terms of the flag that sets it ("--minibatch_size: got 0,
-// ..."); other errors are returned unchanged.
+// ...", config::InFlagTerms), and LearnerOptions.checkpoint_period as
+// --checkpoint_every_s; other errors are returned unchanged.
 absl::Status InFlagTerms(const absl::Status& status);
+
+// The hyperparameter flags defined here, for the test that they are
+// exactly the rows of config::RunFlags().
+std::vector<std::string> RunFlagNames();
 
 }  // namespace polo::server
 

@@ -13,12 +13,13 @@
 #include "absl/strings/str_cat.h"
 #include "planner/mppi_flags.h"
 #include "models/registry.h"
-#include "rpc/run_config.h"
-#include "server/presets.h"
+#include "config/run_config.h"
+#include "config/presets.h"
+#include "config/run_flags.h"
+#include "absl/flags/reflection.h"
 
 ABSL_DECLARE_FLAG(std::optional<int>, target_states);
 ABSL_DECLARE_FLAG(std::optional<bool>, warm_start);
-ABSL_DECLARE_FLAG(std::optional<double>, final_kappa);
 ABSL_DECLARE_FLAG(std::optional<std::string>, hidden_sizes);
 ABSL_DECLARE_FLAG(std::optional<int>, update_every);
 ABSL_DECLARE_FLAG(std::optional<int>, gradient_steps);
@@ -42,7 +43,7 @@ namespace {
 class LearnerFlagsTest : public ::testing::Test {
  protected:
   void TearDown() override {
-    absl::SetFlag(&FLAGS_task, std::string(rpc::kDefaultTask));
+    absl::SetFlag(&FLAGS_task, std::string(config::kDefaultTask));
     absl::SetFlag(&FLAGS_horizon, std::nullopt);
     absl::SetFlag(&FLAGS_target_states, std::nullopt);
     absl::SetFlag(&FLAGS_warm_start, std::nullopt);
@@ -95,7 +96,7 @@ TEST_F(LearnerFlagsTest, TheHandGetsThePapersHandSettingsAndAValidConfig) {
   EXPECT_EQ(c->total_steps(), 2500u);
   EXPECT_EQ(c->episode_length(), 300);
   std::unique_ptr<models::Task> task = *models::MakeTask("hand_cube");
-  EXPECT_TRUE(rpc::ValidateRunConfig(*c, *task).ok()) << rpc::ValidateRunConfig(*c, *task);
+  EXPECT_TRUE(config::ValidateRunConfig(*c, *task).ok()) << config::ValidateRunConfig(*c, *task);
 }
 
 TEST_F(LearnerFlagsTest, AHumanoidRunWithoutAnEndKeepsKappaUnlessFinalKappaIsGiven) {
@@ -129,20 +130,20 @@ TEST_F(LearnerFlagsTest, GivenFlagsOverrideTheHumanoidPresets) {
 TEST_F(LearnerFlagsTest, PointMassWorldsKeepAlgorithmOneWithoutWarmStart) {
   absl::StatusOr<polo::RunConfig> c = RunConfigFromFlags();
   ASSERT_TRUE(c.ok()) << c.status();
-  EXPECT_EQ(c->task(), rpc::kDefaultTask);
+  EXPECT_EQ(c->task(), config::kDefaultTask);
   EXPECT_EQ(c->training().target_states(), 0u);
   EXPECT_FALSE(c->targets().warm_start());
   EXPECT_FALSE(c->ensemble().has_value_scale());
   EXPECT_EQ(c->mppi().horizon(), 32);
 }
 
-TEST_F(LearnerFlagsTest, WithoutFlagsTheConfigIsTheTaskFamilysPresetExactly) {
+TEST_F(LearnerFlagsTest, WithoutFlagsTheConfigIsTheTasksPresetExactly) {
   for (const char* name : {"point_mass_maze", "humanoid_getup", "humanoid_walk", "hand_cube"}) {
     absl::SetFlag(&FLAGS_task, std::string(name));
     absl::StatusOr<polo::RunConfig> c = RunConfigFromFlags();
     ASSERT_TRUE(c.ok()) << c.status();
     std::unique_ptr<models::Task> task = *models::MakeTask(name);
-    EXPECT_EQ(c->SerializeAsString(), PresetRunConfig(*task).SerializeAsString()) << name;
+    EXPECT_EQ(c->SerializeAsString(), config::PresetRunConfig(*task).SerializeAsString()) << name;
     EXPECT_EQ(c->total_steps(), task->lifetime_steps()) << name;
   }
 }
@@ -184,8 +185,8 @@ absl::Status ValidatedFromFlags() {
   if (!c.ok()) return c.status();
   absl::StatusOr<std::unique_ptr<models::Task>> task = models::MakeTask(c->task());
   if (!task.ok()) return task.status();
-  rpc::CompleteRunConfig(**task, &*c);
-  return InFlagTerms(rpc::ValidateRunConfig(*c, **task));
+  config::CompleteRunConfig(**task, &*c);
+  return InFlagTerms(config::ValidateRunConfig(*c, **task));
 }
 
 // Each flag's bad value is refused by the config's validation, which names
@@ -220,8 +221,25 @@ TEST_F(LearnerFlagsTest, EveryConfigValidationErrorNamesTheFlagThatSetTheField) 
   POLO_EXPECT_REFUSED(target_iterations, 0);
   POLO_EXPECT_REFUSED(episode_length, -1);
 #undef POLO_EXPECT_REFUSED
-  // A field name is matched whole: "kappa" is not the start of "kappa_x".
-  EXPECT_EQ(InFlagTerms(absl::InvalidArgumentError("kappa_x: bad")).message(), "kappa_x: bad");
+  EXPECT_EQ(InFlagTerms(absl::InvalidArgumentError("checkpoint_period: got 0s, expected > 0"))
+                .message(),
+            "--checkpoint_every_s: got 0s, expected > 0");
+}
+
+TEST_F(LearnerFlagsTest, TheFlagsAreExactlyTheRowsOfTheRunFlagTable) {
+  std::vector<std::string> rows;
+  for (const config::RunFlag& row : config::RunFlags()) rows.push_back(row.flag);
+  EXPECT_EQ(RunFlagNames(), rows);
+}
+
+TEST_F(LearnerFlagsTest, HelpTextIsTheTablesWithTheDefaultsFromThePresets) {
+  const absl::CommandLineFlag* flag = absl::FindCommandLineFlag("target_rollouts");
+  ASSERT_NE(flag, nullptr);
+  EXPECT_EQ(flag->Help(), config::RunFlagHelp("target_rollouts"));
+  EXPECT_EQ(flag->Help(),
+            "sampled rollouts per target round (default 64; hand_cube, humanoid_box, "
+            "humanoid_getup, humanoid_getup_sparse, humanoid_walk 24; point_mass_box, "
+            "point_mass_goal, point_mass_maze 16)");
 }
 
 }  // namespace

@@ -52,7 +52,8 @@ std::vector<prometheus::MetricFamily> LearnerMetrics::Collect() const {
                         e.return_()));
     if (e.has_frac_standing()) {
       out.push_back(Gauge("polo_last_episode_standing_ratio",
-                          "Humanoid: share of the last episode's steps standing.",
+                          "Share of the last episode's steps meeting the task's success "
+                          "measure (humanoid tasks: standing).",
                           e.frac_standing()));
     }
   }

@@ -40,7 +40,7 @@
 #include "models/registry.h"
 #include "proto/polo.grpc.pb.h"
 #include "rpc/channel.h"
-#include "rpc/run_config.h"
+#include "config/run_config.h"
 #include "rpc/security.h"
 #include "server/auth.h"
 #include "server/learner_core.h"
@@ -74,7 +74,7 @@ void PinTo(int cpu) {
 // Child: serve until the parent closes the pipe. Writes the port to `out`.
 int ServeLearner(int out, int in) {
   PinTo(0);
-  polo::RunConfig config = polo::rpc::DefaultRunConfig();
+  polo::RunConfig config = polo::config::DefaultRunConfig();
   config.set_task(absl::GetFlag(FLAGS_task));
   config.set_mode(polo::ASYNCHRONOUS);
   config.set_total_steps(0);

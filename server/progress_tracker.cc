@@ -54,9 +54,14 @@ CpuMeter::Reading CpuMeter::Read(absl::Time now) {
 ProgressTracker::ProgressTracker(const models::Task* task, absl::Time started)
     : task_(task), started_(started), cpu_(started) {
   if (const models::CoverageGrid* grid = task->coverage_grid()) grid_.emplace(*grid);
-  const std::vector<std::string>& names = task->metric_names();
-  const auto it = std::find(names.begin(), names.end(), "root_height");
-  if (it != names.end()) root_height_index_ = static_cast<int>(it - names.begin());
+  if (const std::optional<models::SuccessMeasure> success = task->success()) {
+    const std::vector<std::string>& names = task->metric_names();
+    const auto it = std::find(names.begin(), names.end(), success->metric);
+    if (it != names.end()) {
+      success_index_ = static_cast<int>(it - names.begin());
+      success_threshold_ = success->threshold;
+    }
+  }
 }
 
 std::vector<std::optional<std::array<double, 2>>> PlanarPositions(
@@ -100,8 +105,8 @@ std::optional<polo::EpisodeRecord> ProgressTracker::AddState(
     open.metric_max[j] = std::max(open.metric_max[j], v);
     open.metric_last[j] = v;
   }
-  if (root_height_index_ >= 0 && root_height_index_ < state.metrics_size() &&
-      state.metrics(root_height_index_) > kStandingHeight) {
+  if (success_index_ >= 0 && success_index_ < state.metrics_size() &&
+      state.metrics(success_index_) > success_threshold_) {
     ++open.standing;
   }
   if (!state.episode_end()) return std::nullopt;
@@ -125,7 +130,8 @@ std::optional<polo::EpisodeRecord> ProgressTracker::AddState(
     r.add_mean_metrics(open.metric_sums[j] / open.length);
     r.add_max_metrics(open.metric_max[j]);
   }
-  if (root_height_index_ >= 0) {
+  if (success_index_ >= 0) {
+    r.set_success_metric(task_->metric_names()[success_index_]);
     r.set_frac_standing(static_cast<double>(open.standing) / open.length);
   }
   if (task_->coverage_grid() != nullptr) r.set_coverage(coverage());

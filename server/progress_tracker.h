@@ -76,12 +76,6 @@ std::vector<std::optional<std::array<double, 2>>> PlanarPositions(
 
 class ProgressTracker {
  public:
-  // Root (torso) height in m above which a humanoid state counts as
-  // standing for EpisodeRecord.frac_standing: the torso height of a
-  // standing humanoid (the getup reward's target, HumanoidTask::
-  // kTargetHeight, is 1.1 m; 1.0 tolerates a slight crouch or sway).
-  static constexpr double kStandingHeight = 1.0;
-
   // `started`: when the learner started (EpisodeRecord.wall_s counts from
   // it; CPU utilisation too).
   explicit ProgressTracker(const models::Task* task, absl::Time started = absl::Now());
@@ -134,8 +128,10 @@ class ProgressTracker {
 
   const models::Task* task_;
   const absl::Time started_;
-  // Index of the "root_height" metric, or -1 (not a humanoid task).
-  int root_height_index_ = -1;
+  // The task's success measure (models::Task::success()): the metric's
+  // index, or -1 for none, and the threshold a state's value must exceed.
+  int success_index_ = -1;
+  double success_threshold_ = 0;
   uint64_t episodes_ = 0;
   std::deque<double> returns_;                 // Last 10 completed episodes.
   std::map<std::string, OpenEpisode> open_;    // Per actor, current episode.

@@ -233,6 +233,7 @@ TEST(EpisodeRecordTest, TheEpisodeLineIsFlatJsonWithMetricsByName) {
   r.add_max_metrics(1.2);
   r.add_max_metrics(1e-20);
   r.set_frac_standing(0.4);
+  r.set_success_metric("root_height");
   EXPECT_EQ(EpisodeJsonLine(r, 42),
             "{\"unix_ms\":42,\"episode\":7,\"agent_steps\":4200,\"worker_id\":\"a\\\"1\","
             "\"worker_episode\":6,\"length\":600,\"return\":241.3,"
@@ -240,7 +241,7 @@ TEST(EpisodeRecordTest, TheEpisodeLineIsFlatJsonWithMetricsByName) {
             "\"final_root_height\":0.95,\"mean_root_height\":0.86,\"max_root_height\":1.2,"
             "\"final_forward_speed\":-0.1,\"mean_forward_speed\":0,"
             "\"max_forward_speed\":1e-20,\"frac_standing\":0.4}");
-  EXPECT_EQ(EpisodeSummary(r), "last ep 7: return 241.3 mean_r 0.33 max_h 1.20 stand 0.40");
+  EXPECT_EQ(EpisodeSummary(r), "last ep 7: return 241.3 mean_r 0.33 max_root_height 1.20 success 0.40");
   r.clear_frac_standing();
   EXPECT_EQ(EpisodeSummary(r), "last ep 7: return 241.3 mean_r 0.33");
 }

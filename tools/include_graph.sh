@@ -2,11 +2,11 @@
 # Prints the project's package include graph ("from -> to: N includes") and,
 # with --check, fails listing every include that goes against the layers
 #
-#   util <- models <- planner <- learner <- rpc <- {server, worker}
+#   util <- models <- planner <- learner <- config <- rpc <- {server, worker}
 #        <- {cluster, experiments, tools} ; proto (the wire schema) below everything
 #
-# (experiments stop at learner; tools, the render and plot binaries, reach
-# server for its run folders)
+# (experiments stop at config, the run presets; tools, the render and plot
+# binaries, reach server for its run folders)
 #
 # (docs/design.md, "Packages and layers"). Reads the sources under the
 # current directory, or under $1 when given (the test passes its runfiles).
@@ -23,13 +23,14 @@ declare -A allowed=(
   [models]="util"
   [planner]="util models"
   [learner]="util models planner"
-  [rpc]="util models planner learner"
-  [server]="util models planner learner rpc"
-  [worker]="util models planner learner rpc"
-  [cluster]="util models planner learner rpc server worker"
-  [experiments]="util models planner learner"
-  [tests]="util models planner learner rpc server worker cluster experiments third_party"
-  [tools]="util models planner learner rpc server"
+  [config]="util models planner learner"
+  [rpc]="util models planner learner config"
+  [server]="util models planner learner config rpc"
+  [worker]="util models planner learner config rpc"
+  [cluster]="util models planner learner config rpc server worker"
+  [experiments]="util models planner learner config"
+  [tests]="util models planner learner config rpc server worker cluster experiments third_party"
+  [tools]="util models planner learner config rpc server"
 )
 
 edges=$(mktemp)

@@ -4,7 +4,7 @@
 // learner's run folder (--run_dir=RUN --episode=K: RUN/episodes/K.states):
 //
 //   bazel run -c opt //experiments:mpc -- --task=humanoid_getup (one line)
-//       --value=results/humanoid_getup/seed0/weights.pb --kappa=0 --horizon=32
+//       --value=results/humanoid/runs/humanoid_getup/seed0/weights.pb --kappa=0 --horizon=32
 //       --temperature=0.05 --temperature_mode=absolute --record=getup.states
 //   xvfb-run -a bazel run -c opt //tools:render -- --states=getup.states --out=getup.mp4
 //
@@ -128,29 +128,7 @@ int Run() {
   mjr_makeContext(m, &context, mjFONTSCALE_100);
   mjr_setBuffer(mjFB_OFFSCREEN, &context);
   mjv_defaultFreeCamera(m, &camera);
-  switch ((*task)->family()) {
-    case models::TaskFamily::kHumanoid:
-      camera.type = mjCAMERA_TRACKING;  // Follow the torso.
-      camera.trackbodyid = 1;
-      camera.distance = 4.0;
-      camera.elevation = -15;
-      break;
-    case models::TaskFamily::kHand:
-      // The palm (fingers along +y) from above the fingertips, cube and
-      // goal cube in view.
-      camera.lookat[0] = 0.03;
-      camera.lookat[1] = 0.03;
-      camera.lookat[2] = 0.2;
-      camera.distance = 0.5;
-      camera.azimuth = -115;
-      camera.elevation = -35;
-      break;
-    case models::TaskFamily::kPointMass:
-      camera.elevation = -90;  // The maze from above, filling the frame.
-      camera.distance *= 0.55;
-      camera.azimuth = 90;
-      break;
-  }
+  (*task)->SetCamera(&camera);  // The task's view (models::Task::SetCamera).
 
   const std::string out = util::ResolveUserPath(absl::GetFlag(FLAGS_out));
   const std::string gif = util::ResolveUserPath(absl::GetFlag(FLAGS_gif));

@@ -9,7 +9,7 @@
 #include "models/registry.h"
 #include "rpc/channel.h"
 #include "rpc/grpc_status.h"
-#include "rpc/run_config.h"
+#include "config/run_config.h"
 #include "learner/seed_schedule.h"
 
 namespace polo::worker {
@@ -68,7 +68,7 @@ absl::Status Actor::Setup() {
   task_ = *std::move(task);
   pool_ = std::make_unique<planner::ThreadPool>(std::max(1, options_.threads));
   absl::StatusOr<std::unique_ptr<planner::Agent>> agent = planner::Agent::Create(
-      task_.get(), polo::rpc::MppiSettingsFromConfig(config_, actor_seed_), pool_.get());
+      task_.get(), polo::config::MppiSettingsFromConfig(config_, actor_seed_), pool_.get());
   if (!agent.ok()) return agent.status();
   agent_ = *std::move(agent);
   weights_ = std::make_unique<WeightsSubscription>(channel_, worker_id_);
@@ -79,7 +79,7 @@ absl::Status Actor::RefreshValue() {
   std::shared_ptr<const polo::EnsembleWeights> latest = weights_->Latest();
   if (latest == nullptr) return absl::OkStatus();
   if (value_ != nullptr && value_->version() == latest->version()) return absl::OkStatus();
-  const double kappa = rpc::KappaAt(config_, latest->agent_steps());
+  const double kappa = config::KappaAt(config_, latest->agent_steps());
   // Weights from the learner that do not fit this actor's task mean the two
   // disagree about the run: stop with the reason rather than plan without a
   // value (or with stale weights) unnoticed.

@@ -9,7 +9,7 @@
 #include "models/registry.h"
 #include "rpc/channel.h"
 #include "rpc/grpc_status.h"
-#include "rpc/run_config.h"
+#include "config/run_config.h"
 
 namespace polo::worker {
 
@@ -38,7 +38,7 @@ absl::Status TargetWorker::Connect() {
   task_ = *std::move(task);
   pool_ = std::make_unique<planner::ThreadPool>(std::max(1, options_.threads));
   absl::StatusOr<std::unique_ptr<learner::TargetComputer>> targets =
-      learner::TargetComputer::Create(task_.get(), polo::rpc::TargetSettingsFromConfig(config_),
+      learner::TargetComputer::Create(task_.get(), polo::config::TargetSettingsFromConfig(config_),
                                       pool_.get());
   if (!targets.ok()) return targets.status();
   targets_ = *std::move(targets);

@@ -8,7 +8,7 @@
 #include "absl/status/statusor.h"
 #include "models/physics_state.h"
 #include "models/registry.h"
-#include "rpc/run_config.h"
+#include "config/run_config.h"
 
 namespace polo::fuzz {
 
@@ -20,7 +20,7 @@ std::string MakeInput(uint8_t flags, const google::protobuf::Message& request) {
 
 polo::RunConfig FuzzRunConfig() {
   // tests/service's SmallConfig, asynchronous, with short leases.
-  polo::RunConfig c = rpc::DefaultRunConfig();
+  polo::RunConfig c = config::DefaultRunConfig();
   c.set_task("point_mass_maze");
   c.set_mode(polo::ASYNCHRONOUS);
   c.mutable_ensemble()->set_ensemble_size(2);
@@ -36,7 +36,7 @@ polo::RunConfig FuzzRunConfig() {
     std::fprintf(stderr, "FuzzRunConfig: %s\n", task.status().ToString().c_str());
     std::abort();
   }
-  rpc::CompleteRunConfig(**task, &c);
+  config::CompleteRunConfig(**task, &c);
   return c;
 }
 

@@ -2,12 +2,12 @@
 
 #include "absl/strings/str_cat.h"
 #include "rpc/channel.h"
-#include "rpc/run_config.h"
+#include "config/run_config.h"
 
 namespace polo::testing {
 
 polo::RunConfig SmallConfig(polo::LoopMode mode) {
-  polo::RunConfig c = polo::rpc::DefaultRunConfig();
+  polo::RunConfig c = polo::config::DefaultRunConfig();
   c.set_mode(mode);
   c.mutable_ensemble()->set_ensemble_size(2);
   c.mutable_ensemble()->clear_hidden_sizes();

@@ -21,7 +21,7 @@
 #include "models/registry.h"
 #include "planner/thread_pool.h"
 #include "rpc/channel.h"
-#include "rpc/run_config.h"
+#include "config/run_config.h"
 #include "server/checkpoint.h"
 #include "tests/service/service_fixture.h"
 #include "worker/actor.h"
@@ -84,21 +84,7 @@ TEST_F(LearnerServiceTest, AnActorAndATargetWorkerCompleteASynchronousRun) {
 // though the states and targets cross gRPC and the processes' rollout
 // threads differ (2 each here, 1 in the loop).
 learner::PoloSettings LoopSettings(const polo::RunConfig& c) {
-  learner::PoloSettings s;
-  s.acting = rpc::MppiSettingsFromConfig(c, c.seed());
-  s.targets = rpc::TargetSettingsFromConfig(c);
-  s.ensemble = c.ensemble();
-  s.trainer.learning_rate = c.training().learning_rate();
-  s.trainer.target_noise = c.training().target_noise();
-  s.trainer.weight_decay = c.training().weight_decay();
-  s.trainer.minibatch_size = c.training().minibatch_size();
-  s.gradient_steps = c.training().gradient_steps();
-  s.update_every = c.training().update_every();
-  s.kappa = c.kappa();
-  s.replay_capacity = static_cast<int64_t>(c.training().replay_capacity());
-  s.episode_length = c.episode_length();
-  s.seed = c.seed();
-  return s;
+  return config::PoloSettingsFromConfig(c);
 }
 
 TEST_F(LearnerServiceTest, AOneActorOneTargetWorkerSynchronousRunIsTheReferenceLoopBitForBit) {

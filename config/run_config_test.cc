@@ -1,4 +1,4 @@
-#include "rpc/run_config.h"
+#include "config/run_config.h"
 
 #include <limits>
 #include <memory>
@@ -7,7 +7,7 @@
 
 #include "models/registry.h"
 
-namespace polo::rpc {
+namespace polo::config {
 namespace {
 
 polo::RunConfig HumanoidConfig() {
@@ -54,4 +54,4 @@ TEST(ValidateRunConfigTest, FinalKappaMustBeFiniteAndNeedsAnEnd) {
 }
 
 }  // namespace
-}  // namespace polo::rpc
+}  // namespace polo::config

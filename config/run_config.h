@@ -2,22 +2,28 @@
 // learner hands to every worker. This library builds the default, checks a
 // config against its task, and converts it into the settings structs of the
 // planner and target libraries. Stateless, thread-safe.
-#ifndef POLO_RPC_RUN_CONFIG_H_
-#define POLO_RPC_RUN_CONFIG_H_
+#ifndef POLO_CONFIG_RUN_CONFIG_H_
+#define POLO_CONFIG_RUN_CONFIG_H_
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "learner/polo_loop.h"
 #include "learner/targets.h"
 #include "models/task.h"
 #include "planner/mppi.h"
 #include "proto/polo.pb.h"
 
-namespace polo::rpc {
+namespace polo::config {
 
 // The task the learner trains with no flags: the paper's reward-free maze.
 // It is the fast default (a few µs per physics step, 4 value features), so
 // the one-machine run finishes in minutes on two cores.
 inline constexpr char kDefaultTask[] = "point_mass_maze";
+
+// Most states in one message (rpc/channel.h): an ExperienceBatch, a target
+// job, a minibatch. ValidateRunConfig bounds training.minibatch_size and
+// training.target_states by it.
+inline constexpr int kMaxStatesPerMessage = 4096;
 
 // Paper defaults (docs/settings.md, "Humanoid"): SYNCHRONOUS; MPPI as planner/mppi.h's
 // defaults (H = 64, K = 120, σ = 0.2, γ = 0.99, temperature and noise
@@ -52,6 +58,12 @@ planner::MppiSettings MppiSettingsFromConfig(const polo::RunConfig& config, uint
 // The target workers' settings (learner/targets.h).
 learner::TargetSettings TargetSettingsFromConfig(const polo::RunConfig& config);
 
-}  // namespace polo::rpc
+// The reference loop's settings (learner/polo_loop.h) for the same run: a
+// synchronous run of the service with one actor and one target worker is
+// that loop bit for bit (tests/service/worker_test.cc), and the
+// exploration study runs the loop from a task's preset.
+learner::PoloSettings PoloSettingsFromConfig(const polo::RunConfig& config);
 
-#endif  // POLO_RPC_RUN_CONFIG_H_
+}  // namespace polo::config
+
+#endif  // POLO_CONFIG_RUN_CONFIG_H_
