@@ -10,7 +10,7 @@ for tool in xvfb-run ffmpeg; do
 done
 runfiles="${TEST_SRCDIR}/polo"
 states="${TEST_TMPDIR}/maze.states"
-"${runfiles}/experiments/mpc" --task=point_mass_maze --steps=40 --horizon=8 --rollouts=16 \
+"${runfiles}/experiments/common/mpc" --task=point_mass_maze --steps=40 --horizon=8 --rollouts=16 \
   --print_every=0 --record="${states}" > /dev/null
 out="$(xvfb-run -a "${runfiles}/tools/render" --states="${states}" --out="${TEST_TMPDIR}/maze.mp4" \
   --gif="${TEST_TMPDIR}/maze.gif" --width=320 --height=240)"
