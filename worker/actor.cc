@@ -15,10 +15,9 @@
 namespace polo::worker {
 
 Actor::Actor(std::shared_ptr<grpc::Channel> channel, ActorOptions options)
-    : channel_(std::move(channel)),
-      stub_(polo::Learner::NewStub(channel_)),
-      options_(std::move(options)),
-      stop_(options_.stop != nullptr ? options_.stop : &own_stop_) {}
+    : options_(std::move(options)),
+      session_(std::move(channel), polo::ACTOR, options_.description, options_.threads,
+               options_.stop) {}
 
 Actor::~Actor() = default;
 
@@ -36,17 +35,10 @@ uint64_t Actor::unaccepted() const {
 }
 
 absl::Status Actor::Connect() {
-  const polo::RegisterRequest request = MakeRegisterRequest(
-      polo::ACTOR, worker_id_, worker_key_, options_.description, options_.threads, config_.task());
-  absl::StatusOr<polo::RegisterResponse> response =
-      RegisterWithRetry(stub_.get(), request, *stop_);
+  const bool first = session_.worker_id().empty();
+  absl::StatusOr<polo::RegisterResponse> response = session_.Register();
   if (!response.ok()) return response.status();
-  const bool first = worker_id_.empty();
-  worker_id_ = response->worker_id();
-  if (first) {
-    config_ = response->config();
-    actor_seed_ = response->actor_seed();
-  }
+  if (first) actor_seed_ = response->actor_seed();
   // Reconcile: states below the learner's mark are in its buffer.
   const uint64_t next = response->next_sequence();
   while (!held_.empty() && held_.front().sequence < next) held_.pop_front();
@@ -58,28 +50,26 @@ absl::Status Actor::Connect() {
     next_sequence_ = s;
   }
   acked_ = next;
-  if (weights_ != nullptr) weights_->set_worker_id(worker_id_);
   return absl::OkStatus();
 }
 
 absl::Status Actor::Setup() {
-  absl::StatusOr<std::unique_ptr<models::Task>> task = models::MakeTask(config_.task());
+  absl::StatusOr<std::unique_ptr<models::Task>> task = models::MakeTask(session_.config().task());
   if (!task.ok()) return task.status();
   task_ = *std::move(task);
   pool_ = std::make_unique<planner::ThreadPool>(std::max(1, options_.threads));
   absl::StatusOr<std::unique_ptr<planner::Agent>> agent = planner::Agent::Create(
-      task_.get(), polo::config::MppiSettingsFromConfig(config_, actor_seed_), pool_.get());
+      task_.get(), polo::config::MppiSettingsFromConfig(session_.config(), actor_seed_), pool_.get());
   if (!agent.ok()) return agent.status();
   agent_ = *std::move(agent);
-  weights_ = std::make_unique<WeightsSubscription>(channel_, worker_id_);
   return absl::OkStatus();
 }
 
 absl::Status Actor::RefreshValue() {
-  std::shared_ptr<const polo::EnsembleWeights> latest = weights_->Latest();
+  std::shared_ptr<const polo::EnsembleWeights> latest = session_.weights()->Latest();
   if (latest == nullptr) return absl::OkStatus();
   if (value_ != nullptr && value_->version() == latest->version()) return absl::OkStatus();
-  const double kappa = config::KappaAt(config_, latest->agent_steps());
+  const double kappa = config::KappaAt(session_.config(), latest->agent_steps());
   // Weights from the learner that do not fit this actor's task mean the two
   // disagree about the run: stop with the reason rather than plan without a
   // value (or with stale weights) unnoticed.
@@ -97,7 +87,7 @@ absl::Status Actor::RefreshValue() {
           (*value)->num_features(), ", expected ", task_->num_features(), " (the task's)"));
     }
     value_ = *std::move(value);
-    value_->Reserve(config_.mppi().num_rollouts());
+    value_->Reserve(session_.config().mppi().num_rollouts());
     return absl::OkStatus();
   }
   if (absl::Status s = value_->SetWeights(*latest, kappa); !s.ok()) {
@@ -109,12 +99,12 @@ absl::Status Actor::RefreshValue() {
 
 absl::Status Actor::AwaitWeights(uint64_t version) {
   const absl::Time start = absl::Now();
-  while (!stop_->is_set()) {
+  while (!session_.stop().is_set()) {
     std::shared_ptr<const polo::EnsembleWeights> w =
-        weights_->WaitForVersion(version, absl::Now() + absl::Seconds(5));
+        session_.weights()->WaitForVersion(version, absl::Now() + absl::Seconds(5));
     if (w != nullptr && w->version() >= version) return absl::OkStatus();
     ABSL_RAW_LOG(WARNING, "actor %s: waiting %.0f s for weights version %llu (have %s)",
-                 worker_id_.c_str(), absl::ToDoubleSeconds(absl::Now() - start),
+                 session_.worker_id().c_str(), absl::ToDoubleSeconds(absl::Now() - start),
                  static_cast<unsigned long long>(version),
                  w == nullptr ? "none" : std::to_string(w->version()).c_str());
   }
@@ -124,10 +114,9 @@ absl::Status Actor::AwaitWeights(uint64_t version) {
 absl::Status Actor::Flush() {
   rpc::Backoff backoff;
   int resyncs = 0;
-  while (!stop_->is_set()) {
+  while (!session_.stop().is_set()) {
     polo::ExperienceBatch batch;
-    batch.set_worker_id(worker_id_);
-    batch.set_worker_key(worker_key_);
+    session_.Identify(&batch);
     bool first = true;
     for (const Held& h : held_) {
       if (h.sequence < acked_) continue;
@@ -139,7 +128,7 @@ absl::Status Actor::Flush() {
     if (first) batch.set_first_sequence(acked_);
     polo::ExperienceAck ack;
     const grpc::Status status =
-        stub_->SubmitExperience(rpc::ContextWithTimeout(kCallDeadline).get(), batch, &ack);
+        session_.stub()->SubmitExperience(rpc::ContextWithTimeout(kCallDeadline).get(), batch, &ack);
     if (status.ok()) {
       acked_ = ack.next_sequence();
       while (!held_.empty() && held_.front().sequence < ack.durable_sequence()) held_.pop_front();
@@ -162,7 +151,7 @@ absl::Status Actor::Flush() {
         if (absl::Status s = Connect(); !s.ok()) return s;
         break;
       default:  // UNAVAILABLE, DEADLINE_EXCEEDED, ...: the learner is away.
-        if (stop_->SleepFor(backoff.Next())) return absl::OkStatus();
+        if (session_.stop().SleepFor(backoff.Next())) return absl::OkStatus();
         if (absl::Status s = Connect(); !s.ok()) return s;
         break;
     }
@@ -171,17 +160,16 @@ absl::Status Actor::Flush() {
 }
 
 absl::Status Actor::WaitWhilePaused() {
-  while (paused_ && !stop_->is_set() && !complete_) {
+  while (paused_ && !session_.stop().is_set() && !complete_) {
     polo::WaitForActingRequest request;
-    request.set_worker_id(worker_id_);
-    request.set_worker_key(worker_key_);
+    session_.Identify(&request);
     request.set_wait_ms(absl::ToInt64Milliseconds(kActingPoll));
     polo::ActingState state;
     const grpc::Status status =
-        stub_->WaitForActing(rpc::ContextWithTimeout(kWaitForActingDeadline).get(), request, &state);
+        session_.stub()->WaitForActing(rpc::ContextWithTimeout(kWaitForActingDeadline).get(), request, &state);
     if (!status.ok()) {
       // Learner away: Flush reconnects, and tells us whether still paused.
-      stop_->SleepFor(absl::Milliseconds(200));
+      session_.stop().SleepFor(absl::Milliseconds(200));
       if (absl::Status s = Flush(); !s.ok()) return s;
       continue;
     }
@@ -197,12 +185,26 @@ absl::Status Actor::WaitWhilePaused() {
   return AwaitWeights(min_version_);
 }
 
+void Actor::UpdateStats(const planner::AgentStep& step, double plan_s) {
+  const polo::MppiConfig& m = session_.config().mppi();
+  absl::MutexLock lock(&stats_mu_);
+  stats_.steps = steps_;
+  stats_.episodes = episode_;
+  stats_.unaccepted = unaccepted();
+  stats_.last_planning_s = plan_s;
+  stats_.effective_samples = step.planner.effective_samples;
+  stats_.rollout_steps_per_s = plan_s > 0 ? static_cast<double>(m.num_rollouts()) * m.horizon() *
+                                                std::max(1, m.iterations()) / plan_s
+                                          : 0;
+  stats_.weights_version = value_ ? value_->version() : 0;
+}
+
 absl::Status Actor::Run() {
-  if (absl::Status s = Connect(); !s.ok()) return stop_->is_set() ? absl::OkStatus() : s;
+  if (absl::Status s = Connect(); !s.ok()) return session_.stop().is_set() ? absl::OkStatus() : s;
   if (absl::Status s = Setup(); !s.ok()) return s;
   if (absl::Status s = AwaitWeights(0); !s.ok()) return s;
-  const bool sync = config_.mode() == polo::SYNCHRONOUS;
-  while (!stop_->is_set() && !complete_) {
+  const bool sync = session_.config().mode() == polo::SYNCHRONOUS;
+  while (!session_.stop().is_set() && !complete_) {
     if (options_.max_steps > 0 && steps_ >= options_.max_steps) break;
     if (paused_) {
       if (absl::Status s = WaitWhilePaused(); !s.ok()) return s;
@@ -223,46 +225,29 @@ absl::Status Actor::Run() {
     const planner::AgentStep step = agent_->Step(steps_, value_.get());
     const double plan_s = absl::ToDoubleSeconds(absl::Now() - plan_start);
     s.set_reward(step.reward);
-    if (config_.targets().warm_start()) {
+    if (session_.config().targets().warm_start()) {
       // The plan just optimised from s_t: its targets start from it.
-      const int steps = config_.targets().horizon();
+      const int steps = session_.config().targets().horizon();
       auto* plan = s.mutable_plan();
       plan->Resize(steps * agent_->task().model()->nu, 0.0f);
       agent_->CopyPlan(steps, plan->mutable_data());
     }
     ++steps_;
-    if (++episode_step_ >= config_.episode_length()) {
+    if (++episode_step_ >= session_.config().episode_length()) {
       s.set_episode_end(true);
       episode_step_ = 0;
       ++episode_;
     }
     held_.push_back(std::move(held));
-    {
-      const polo::MppiConfig& m = config_.mppi();
-      absl::MutexLock lock(&stats_mu_);
-      stats_.steps = steps_;
-      stats_.episodes = episode_;
-      stats_.unaccepted = unaccepted();
-      stats_.last_planning_s = plan_s;
-      stats_.effective_samples = step.planner.effective_samples;
-      stats_.rollout_steps_per_s =
-          plan_s > 0 ? static_cast<double>(m.num_rollouts()) * m.horizon() *
-                           std::max(1, m.iterations()) / plan_s
-                     : 0;
-      stats_.weights_version = value_ ? value_->version() : 0;
-    }
+    UpdateStats(step, plan_s);
     // SYNCHRONOUS: every step, so the Z-th state pauses us at once.
     // ASYNCHRONOUS: batches of up to 8 states.
     if (sync || held_.back().sequence >= acked_ + 7) {
       if (absl::Status st = Flush(); !st.ok()) return st;
     }
   }
-  if (!stop_->is_set()) (void)Flush();
-  polo::UnregisterRequest bye;
-  bye.set_worker_id(worker_id_);
-  bye.set_worker_key(worker_key_);
-  polo::UnregisterResponse unused;
-  (void)stub_->Unregister(rpc::ContextWithTimeout(kUnregisterDeadline).get(), bye, &unused);
+  if (!session_.stop().is_set()) (void)Flush();
+  session_.Unregister();
   return absl::OkStatus();
 }
 

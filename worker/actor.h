@@ -33,8 +33,8 @@
 #include "planner/agent.h"
 #include "planner/thread_pool.h"
 #include "proto/polo.grpc.pb.h"
-#include "util/secrets.h"
 #include "worker/learner_client.h"
+#include "worker/learner_session.h"
 
 namespace polo::worker {
 
@@ -62,7 +62,7 @@ class Actor {
   // only for what retrying cannot fix (the learner rejected our states as
   // malformed, the task cannot be built).
   absl::Status Run();
-  void Stop() { stop_->Set(); }
+  void Stop() { session_.stop().Set(); }
 
   // What the actor's metrics endpoint shows (worker/worker_metrics.h).
   // Thread-safe.
@@ -77,7 +77,7 @@ class Actor {
   };
   Stats stats() const ABSL_LOCKS_EXCLUDED(stats_mu_);
 
-  const std::string& worker_id() const { return worker_id_; }
+  const std::string& worker_id() const { return session_.worker_id(); }
   uint64_t steps() const { return steps_; }
   // States created but not (yet) accepted by the learner, e.g. refused
   // because the run completed. steps() - unaccepted() were accepted.
@@ -103,22 +103,16 @@ class Actor {
   // Blocks until weights of at least `version` arrived (or stop), warning
   // every 5 s while they do not.
   absl::Status AwaitWeights(uint64_t version);
+  // Stats after a step that planned for `plan_s` seconds.
+  void UpdateStats(const planner::AgentStep& step, double plan_s) ABSL_LOCKS_EXCLUDED(stats_mu_);
 
-  std::shared_ptr<grpc::Channel> channel_;
-  std::unique_ptr<polo::Learner::Stub> stub_;
   ActorOptions options_;
-  util::StopFlag own_stop_;
-  util::StopFlag* stop_;  // options.stop or &own_stop_.
-  std::string worker_id_;
-  // Proves worker_id_ is ours (MakeRegisterRequest).
-  const std::string worker_key_ = util::RandomHexToken();
-  polo::RunConfig config_;
+  LearnerSession session_;  // Id, key, stub, stop, config, weights.
   uint64_t actor_seed_ = 0;
   std::unique_ptr<models::Task> task_;
   std::unique_ptr<planner::ThreadPool> pool_;
   std::unique_ptr<planner::Agent> agent_;
   std::unique_ptr<learner::OptimisticValue> value_;
-  std::unique_ptr<WeightsSubscription> weights_;
   std::deque<Held> held_;
   uint64_t next_sequence_ = 0;  // Of the next state to create.
   uint64_t acked_ = 0;          // Learner's next_sequence.

@@ -14,35 +14,26 @@
 namespace polo::worker {
 
 TargetWorker::TargetWorker(std::shared_ptr<grpc::Channel> channel, TargetWorkerOptions options)
-    : channel_(std::move(channel)),
-      stub_(polo::Learner::NewStub(channel_)),
-      options_(std::move(options)),
-      stop_(options_.stop != nullptr ? options_.stop : &own_stop_) {}
+    : options_(std::move(options)),
+      session_(std::move(channel), polo::TARGET_WORKER, options_.description, options_.threads,
+               options_.stop) {}
 
 TargetWorker::~TargetWorker() = default;
 
 absl::Status TargetWorker::Connect() {
-  const polo::RegisterRequest request = MakeRegisterRequest(
-      polo::TARGET_WORKER, worker_id_, worker_key_, options_.description, options_.threads, config_.task());
-  absl::StatusOr<polo::RegisterResponse> response =
-      RegisterWithRetry(stub_.get(), request, *stop_);
+  absl::StatusOr<polo::RegisterResponse> response = session_.Register();
   if (!response.ok()) return response.status();
-  worker_id_ = response->worker_id();
-  if (task_ != nullptr) {
-    if (weights_ != nullptr) weights_->set_worker_id(worker_id_);
-    return absl::OkStatus();
-  }
-  config_ = response->config();
-  absl::StatusOr<std::unique_ptr<models::Task>> task = models::MakeTask(config_.task());
+  if (task_ != nullptr) return absl::OkStatus();
+  const polo::RunConfig& config = session_.config();
+  absl::StatusOr<std::unique_ptr<models::Task>> task = models::MakeTask(config.task());
   if (!task.ok()) return task.status();
   task_ = *std::move(task);
   pool_ = std::make_unique<planner::ThreadPool>(std::max(1, options_.threads));
   absl::StatusOr<std::unique_ptr<learner::TargetComputer>> targets =
-      learner::TargetComputer::Create(task_.get(), polo::config::TargetSettingsFromConfig(config_),
+      learner::TargetComputer::Create(task_.get(), polo::config::TargetSettingsFromConfig(config),
                                       pool_.get());
   if (!targets.ok()) return targets.status();
   targets_ = *std::move(targets);
-  weights_ = std::make_unique<WeightsSubscription>(channel_, worker_id_);
   return absl::OkStatus();
 }
 
@@ -52,14 +43,14 @@ absl::StatusOr<learner::EigenEnsemble*> TargetWorker::Ensemble(uint64_t version)
   // Usually the stream has it already (the learner publishes before it
   // queues jobs); give it a moment, then ask for the exact version.
   std::shared_ptr<const polo::EnsembleWeights> weights =
-      weights_->WaitForVersion(version, absl::Now() + absl::Milliseconds(200));
+      session_.weights()->WaitForVersion(version, absl::Now() + absl::Milliseconds(200));
   polo::EnsembleWeights fetched;
   if (weights == nullptr || weights->version() != version) {
     polo::GetWeightsRequest request;
-    request.set_worker_id(worker_id_);
+    request.set_worker_id(session_.worker_id());
     request.set_version(version);
     const grpc::Status status =
-        stub_->GetWeights(rpc::ContextWithTimeout(kCallDeadline).get(), request, &fetched);
+        session_.stub()->GetWeights(rpc::ContextWithTimeout(kCallDeadline).get(), request, &fetched);
     if (!status.ok()) return polo::rpc::FromGrpcStatus(status);
     weights = std::make_shared<const polo::EnsembleWeights>(std::move(fetched));
   }
@@ -82,14 +73,13 @@ absl::Status TargetWorker::Serve(const polo::TargetJob& job) {
     return s;
   }
   polo::TargetResult result;
-  result.set_worker_id(worker_id_);
-  result.set_worker_key(worker_key_);
+  session_.Identify(&result);
   result.set_job_id(job.job_id());
   result.set_weights_version(job.weights_version());
   result.mutable_targets()->Add(targets.begin(), targets.end());
   polo::SubmitTargetsResponse response;
   const grpc::Status status =
-      stub_->SubmitTargets(rpc::ContextWithTimeout(kCallDeadline).get(), result, &response);
+      session_.stub()->SubmitTargets(rpc::ContextWithTimeout(kCallDeadline).get(), result, &response);
   if (!status.ok()) return polo::rpc::FromGrpcStatus(status);
   if (response.accepted()) {
     ++jobs_done_;
@@ -101,23 +91,22 @@ absl::Status TargetWorker::Serve(const polo::TargetJob& job) {
 }
 
 absl::Status TargetWorker::Run() {
-  if (absl::Status s = Connect(); !s.ok()) return stop_->is_set() ? absl::OkStatus() : s;
+  if (absl::Status s = Connect(); !s.ok()) return session_.stop().is_set() ? absl::OkStatus() : s;
   rpc::Backoff backoff;
-  while (!stop_->is_set()) {
+  while (!session_.stop().is_set()) {
     if (options_.max_jobs > 0 && jobs_done_ >= options_.max_jobs) break;
     polo::LeaseTargetJobRequest request;
-    request.set_worker_id(worker_id_);
-    request.set_worker_key(worker_key_);
+    session_.Identify(&request);
     request.set_wait_ms(absl::ToInt64Milliseconds(kLeasePoll));
     polo::TargetJob job;
     const grpc::Status status =
-        stub_->LeaseTargetJob(rpc::ContextWithTimeout(kCallDeadline).get(), request, &job);
+        session_.stub()->LeaseTargetJob(rpc::ContextWithTimeout(kCallDeadline).get(), request, &job);
     if (!status.ok()) {
       if (status.error_code() != grpc::StatusCode::NOT_FOUND &&
-          stop_->SleepFor(backoff.Next())) {
+          session_.stop().SleepFor(backoff.Next())) {
         break;
       }
-      if (absl::Status s = Connect(); !s.ok()) return stop_->is_set() ? absl::OkStatus() : s;
+      if (absl::Status s = Connect(); !s.ok()) return session_.stop().is_set() ? absl::OkStatus() : s;
       continue;
     }
     backoff.Reset();
@@ -128,11 +117,7 @@ absl::Status TargetWorker::Run() {
                    s.ToString().c_str());
     }
   }
-  polo::UnregisterRequest bye;
-  bye.set_worker_id(worker_id_);
-  bye.set_worker_key(worker_key_);
-  polo::UnregisterResponse unused;
-  (void)stub_->Unregister(rpc::ContextWithTimeout(kUnregisterDeadline).get(), bye, &unused);
+  session_.Unregister();
   return absl::OkStatus();
 }
 

@@ -27,8 +27,8 @@
 #include "models/task.h"
 #include "planner/thread_pool.h"
 #include "proto/polo.grpc.pb.h"
-#include "util/secrets.h"
 #include "worker/learner_client.h"
+#include "worker/learner_session.h"
 
 namespace polo::worker {
 
@@ -50,13 +50,13 @@ class TargetWorker {
   // Registers (waiting for the learner) and serves jobs until Stop() or
   // max_jobs. Errors only for what retrying cannot fix.
   absl::Status Run();
-  void Stop() { stop_->Set(); }
+  void Stop() { session_.stop().Set(); }
 
   // Thread-safe (the metrics endpoint reads them while Run works).
   uint64_t jobs_done() const { return jobs_done_; }
   uint64_t states_done() const { return states_done_; }
   uint64_t jobs_late() const { return jobs_late_; }
-  const std::string& worker_id() const { return worker_id_; }
+  const std::string& worker_id() const { return session_.worker_id(); }
 
  private:
   absl::Status Connect();
@@ -64,19 +64,11 @@ class TargetWorker {
   absl::StatusOr<learner::EigenEnsemble*> Ensemble(uint64_t version);
   absl::Status Serve(const polo::TargetJob& job);
 
-  std::shared_ptr<grpc::Channel> channel_;
-  std::unique_ptr<polo::Learner::Stub> stub_;
   TargetWorkerOptions options_;
-  util::StopFlag own_stop_;
-  util::StopFlag* stop_;  // options.stop or &own_stop_.
-  std::string worker_id_;
-  // Proves worker_id_ is ours (MakeRegisterRequest).
-  const std::string worker_key_ = util::RandomHexToken();
-  polo::RunConfig config_;
+  LearnerSession session_;  // Id, key, stub, stop, config, weights.
   std::unique_ptr<models::Task> task_;
   std::unique_ptr<planner::ThreadPool> pool_;
   std::unique_ptr<learner::TargetComputer> targets_;
-  std::unique_ptr<WeightsSubscription> weights_;
   std::map<uint64_t, std::unique_ptr<learner::EigenEnsemble>> ensembles_;  // Last few.
   std::atomic<uint64_t> jobs_done_{0};    // Accepted by the learner.
   std::atomic<uint64_t> states_done_{0};  // Their states.
