@@ -1,5 +1,5 @@
 // //server:learner — the POLO learner service. With no flags it trains the
-// default task (point_mass_maze, run_config.h) on this machine: in-process
+// default task (point_mass_maze, config/run_config.h) on this machine: in-process
 // actor and target workers, gRPC on localhost:50051, a run folder under
 // /tmp/polo_runs/, and a live progress line. See README.md for multi-machine
 // use (--listen=0.0.0.0:50051 --actors=0 --target_workers=0).
@@ -13,6 +13,7 @@
 #include <memory>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "absl/flags/flag.h"
@@ -104,47 +105,43 @@ int Fail(const absl::Status& status) {
   return 2;
 }
 
-}  // namespace
-
-int main(int argc, char** argv) {
-  absl::SetProgramUsageMessage(
-      "POLO learner service. No flags: train point_mass_maze here with local workers.");
-  absl::ParseCommandLine(argc, argv);
-  polo::util::StopFlag stop;
-  polo::util::SignalWatcher signals([&stop](int) { stop.Set(); });
-
-  absl::StatusOr<polo::RunConfig> config = polo::server::RunConfigFromFlags();
-  if (!config.ok()) return Fail(config.status());
-  absl::StatusOr<polo::cluster::LocalWorkersOptions> local_options =
-      polo::cluster::LocalWorkersOptionsFromFlags();
-  if (!local_options.ok()) return Fail(local_options.status());
+// The learner's options from the flags: run folder (default
+// /tmp/polo_runs/<task>-<time>), resume, checkpoint period, listen address.
+absl::StatusOr<polo::server::LearnerOptions> LearnerOptionsFromFlags(polo::RunConfig config) {
   polo::server::LearnerOptions options;
-  options.config = *config;
+  options.config = std::move(config);
   options.run_dir = polo::util::ResolveUserPath(absl::GetFlag(FLAGS_run_dir));
   options.resume = absl::GetFlag(FLAGS_resume);
   if (options.run_dir.empty()) {
-    if (options.resume) return Fail(absl::InvalidArgumentError("--resume: needs --run_dir"));
-    options.run_dir = absl::StrCat("/tmp/polo_runs/", config->task(), "-",
+    if (options.resume) return absl::InvalidArgumentError("--resume: needs --run_dir");
+    options.run_dir = absl::StrCat("/tmp/polo_runs/", options.config.task(), "-",
                                    absl::FormatTime("%Y%m%d-%H%M%S", absl::Now(),
                                                     absl::LocalTimeZone()));
   }
   options.checkpoint_period = absl::Seconds(absl::GetFlag(FLAGS_checkpoint_every_s));
   options.listen_address = absl::GetFlag(FLAGS_listen);
-  absl::StatusOr<polo::cluster::ServingOptions> serving = ServingFromFlags(options.listen_address);
-  if (!serving.ok()) return Fail(serving.status());
-  absl::StatusOr<std::unique_ptr<polo::cluster::LocalCluster>> cluster =
-      polo::cluster::LocalCluster::Start(options, *local_options, *std::move(serving));
-  if (!cluster.ok()) return Fail(polo::server::InFlagTerms(cluster.status()));
-  LearnerCore* core = (*cluster)->core();
+  if (absl::GetFlag(FLAGS_progress_every_s) <= 0) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--progress_every_s: is ", absl::GetFlag(FLAGS_progress_every_s), ", expected > 0"));
+  }
+  return options;
+}
+
+// The /metrics endpoint, if --metrics_listen asks for one.
+absl::StatusOr<std::unique_ptr<polo::util::MetricsEndpoint>> StartMetrics(
+    polo::cluster::LocalCluster* cluster) {
   absl::StatusOr<std::unique_ptr<polo::util::MetricsEndpoint>> metrics =
       polo::rpc::MetricsEndpointFromFlag();
-  if (!metrics.ok()) return Fail(metrics.status());
-  if (*metrics != nullptr) {
-    (*metrics)->Add(std::make_shared<polo::server::LearnerMetrics>(core, &(*cluster)->calls()));
-    std::fprintf(stderr, "learner: metrics on http://%s/metrics\n",
-                 absl::GetFlag(FLAGS_metrics_listen).c_str());
-  }
-  const std::string resumed_from = core->GetStatus().resumed_from();
+  if (!metrics.ok() || *metrics == nullptr) return metrics;
+  (*metrics)->Add(
+      std::make_shared<polo::server::LearnerMetrics>(cluster->core(), &cluster->calls()));
+  std::fprintf(stderr, "learner: metrics on http://%s/metrics\n",
+               absl::GetFlag(FLAGS_metrics_listen).c_str());
+  return metrics;
+}
+
+void AnnounceStart(const LearnerCore& core, const polo::server::LearnerOptions& options) {
+  const std::string resumed_from = core.GetStatus().resumed_from();
   std::string resumed;
   if (!resumed_from.empty()) {
     resumed = absl::StrCat(" (resumed from ", resumed_from, ")");
@@ -152,14 +149,14 @@ int main(int argc, char** argv) {
     resumed = " (--resume: no checkpoint yet, so the run starts fresh)";
   }
   std::fprintf(stderr, "learner: %s (%s), serving on %s, run folder %s%s\n",
-               core->config().task().c_str(), polo::LoopMode_Name(core->config().mode()).c_str(),
+               core.config().task().c_str(), polo::LoopMode_Name(core.config().mode()).c_str(),
                options.listen_address.c_str(), options.run_dir.c_str(), resumed.c_str());
+}
 
+// Reports progress until `stop` or, with --exit_when_complete, until the
+// run is complete and every actor has been told.
+void ServeUntilDone(LearnerCore* core, const polo::util::StopFlag& stop) {
   const bool report_progress = absl::GetFlag(FLAGS_progress);
-  if (absl::GetFlag(FLAGS_progress_every_s) <= 0) {
-    return Fail(absl::InvalidArgumentError(absl::StrCat(
-        "--progress_every_s: is ", absl::GetFlag(FLAGS_progress_every_s), ", expected > 0")));
-  }
   polo::server::ProgressReporter reporter(stderr, isatty(STDERR_FILENO) == 1,
                                           absl::Seconds(absl::GetFlag(FLAGS_progress_every_s)));
   absl::Time completed_at = absl::InfiniteFuture();
@@ -181,12 +178,42 @@ int main(int argc, char** argv) {
     }
   }
   reporter.Finish();
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  absl::SetProgramUsageMessage(
+      "POLO learner service. No flags: train point_mass_maze here with local workers.");
+  absl::ParseCommandLine(argc, argv);
+  polo::util::StopFlag stop;
+  polo::util::SignalWatcher signals([&stop](int) { stop.Set(); });
+
+  absl::StatusOr<polo::RunConfig> config = polo::server::RunConfigFromFlags();
+  if (!config.ok()) return Fail(config.status());
+  absl::StatusOr<polo::cluster::LocalWorkersOptions> local_options =
+      polo::cluster::LocalWorkersOptionsFromFlags();
+  if (!local_options.ok()) return Fail(local_options.status());
+  absl::StatusOr<polo::server::LearnerOptions> options = LearnerOptionsFromFlags(*config);
+  if (!options.ok()) return Fail(options.status());
+  absl::StatusOr<polo::cluster::ServingOptions> serving = ServingFromFlags(options->listen_address);
+  if (!serving.ok()) return Fail(serving.status());
+  absl::StatusOr<std::unique_ptr<polo::cluster::LocalCluster>> cluster =
+      polo::cluster::LocalCluster::Start(*options, *local_options, *std::move(serving));
+  if (!cluster.ok()) return Fail(polo::server::InFlagTerms(cluster.status()));
+  LearnerCore* core = (*cluster)->core();
+  absl::StatusOr<std::unique_ptr<polo::util::MetricsEndpoint>> metrics =
+      StartMetrics(cluster->get());
+  if (!metrics.ok()) return Fail(metrics.status());
+  AnnounceStart(*core, *options);
+
+  ServeUntilDone(core, stop);
   std::fprintf(stderr, "learner: %s; stopping\n",
                stop.is_set() ? "signal received" : "run complete");
   absl::Status stopped = (*cluster)->Stop();
   const polo::Progress p = core->GetProgress();
   std::fprintf(stderr, "learner: final %s\n", polo::server::ProgressLine(p, 0).c_str());
   if (!stopped.ok()) return Fail(stopped);
-  std::fprintf(stderr, "learner: final checkpoint written in %s\n", options.run_dir.c_str());
+  std::fprintf(stderr, "learner: final checkpoint written in %s\n", options->run_dir.c_str());
   return 0;
 }
