@@ -9,41 +9,6 @@
 
 namespace polo::learner {
 
-PoloSettings PoloSettings::PointMass() {
-  PoloSettings s;
-  s.acting.rollouts.horizon = 32;
-  s.acting.rollouts.num_rollouts = 64;
-  s.acting.rollouts.noise_sigma = 0.5;
-  s.acting.rollouts.noise_smoothing = 0.9;
-  s.acting.rollouts.gamma = 0.99;
-  // One absolute temperature whatever the horizon, as the paper's MPPI has.
-  // A normalised one (λ times the batch's return range) would rescale the
-  // tiny one-step differences of greedy POLO (H = 1) into a sharp argmax:
-  // results/exploration/README.md.
-  s.acting.temperature = 0.003;
-  s.acting.temperature_mode = planner::TemperatureMode::kAbsolute;
-  s.targets.rollouts.horizon = 8;
-  s.targets.rollouts.num_rollouts = 16;
-  s.targets.rollouts.noise_sigma = 0.5;
-  s.targets.rollouts.noise_smoothing = 0.9;
-  s.targets.rollouts.gamma = 0.99;
-  s.ensemble.set_ensemble_size(6);
-  s.ensemble.add_hidden_sizes(32);
-  s.ensemble.add_hidden_sizes(32);
-  s.ensemble.set_activation(polo::EnsembleSpec::TANH);
-  s.ensemble.set_prior_scale(1.0);
-  s.trainer.minibatch_size = 32;
-  // Learning speed mattered more than anything else tried: G = 64 at 1e-2
-  // roughly doubles coverage over G = 16 at 3e-3 (docs/settings.md).
-  s.trainer.learning_rate = 1e-2;
-  // No eq. 5 regulariser (weight_decay 0): at 1e-3 the trained nets cannot
-  // cancel the priors where the agent has been and it stops exploring.
-  s.gradient_steps = 64;
-  s.update_every = 16;
-  s.kappa = 5.0;
-  return s;
-}
-
 absl::Status ValidatePoloSettings(const PoloSettings& s) {
   if (absl::Status st = planner::ValidateMppiSettings(s.acting); !st.ok()) {
     return absl::InvalidArgumentError(absl::StrCat("acting.", st.message()));

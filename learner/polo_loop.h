@@ -54,11 +54,10 @@ struct PoloSettings {
   int64_t replay_capacity = 100000;
   int episode_length = 0;  // 0: the task's.
   uint64_t seed = 0;       // Resets, noise, ensemble initialisation.
-
-  // The reward-free point-mass worlds (paper sec. 3.1; the paper gives only
-  // H = 32): measured with //experiments:exploration, see results/exploration/README.md.
-  static PoloSettings PointMass();
 };
+// A run's settings for a task come from its configuration
+// (config::PoloSettingsFromConfig over config::PresetRunConfig), so that
+// the loop and the service plan and learn alike.
 
 absl::Status ValidatePoloSettings(const PoloSettings& settings);
 

@@ -182,7 +182,7 @@ void HandCubeTask::Disturb(const mjModel* m, mjData* d, uint64_t episode_seed,
 void HandCubeTask::ApplyPresets(polo::RunConfig* c) const {
   // λ: the paper's "temperature 10" multiplies the returns in its authors'
   // MPPI (w ∝ exp(10 (R − max R))), so on this unscaled eq. 8 reward it is
-  // λ = 0.1. Measured at 0.1 (1000-step trials 0-2, results/hand_cube/README.md):
+  // λ = 0.1. Measured at 0.1 (1000-step trials 0-2, results/hand/README.md):
   // plain MPC -0.116 / -0.147 / -0.209 at H 8 / 16 / 32 (at 0.02: -0.182 /
   // -0.252 / -0.079), and POLO at 0.1 (prior β 0.1, one target rollout, 2
   // seeds) lost to it at H 8 and 16 and at H 32 won with seed 0 (-0.130)

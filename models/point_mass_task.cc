@@ -95,7 +95,7 @@ void PointMassTask::ApplyPresets(polo::RunConfig* c) const {
   // One absolute temperature whatever the horizon, as the paper's MPPI has.
   // A normalised one (λ times the batch's return range) would rescale the
   // tiny one-step differences of greedy POLO (H = 1) into a sharp argmax:
-  // results/exploration/README.md.
+  // results/point_mass/README.md.
   acting->set_temperature(0.003);
   acting->set_normalized_temperature(false);
   c->mutable_targets()->set_horizon(8);

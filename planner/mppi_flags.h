@@ -1,9 +1,10 @@
 // Command-line flags for MPPI settings, shared by every binary that plans
 // (//experiments:mpc, //experiments:exploration, //server:learner), so each setting
 // has one name everywhere. A flag not given leaves the binary's preset alone:
-// MppiSettings' defaults (the paper's humanoid settings, docs/settings.md, "Humanoid",
-// except the temperature, see mppi.h) or, for the point-mass worlds,
-// learner::PoloSettings::PointMass().
+// every binary that plans for a task passes the task's preset
+// (config/presets.h); MppiSettings' defaults (the paper's humanoid
+// settings, docs/settings.md, "Humanoid", except the temperature, see
+// mppi.h) where there is none.
 #ifndef POLO_PLANNER_MPPI_FLAGS_H_
 #define POLO_PLANNER_MPPI_FLAGS_H_
 

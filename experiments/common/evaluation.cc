@@ -6,9 +6,17 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "config/presets.h"
+#include "config/run_config.h"
 #include "experiments/common/task_weights.h"
 
 namespace polo::experiments {
+
+planner::MppiSettings PresetMppiSettings(const std::string& task) {
+  absl::StatusOr<polo::RunConfig> preset = config::PresetRunConfig(task);
+  if (!preset.ok()) return planner::MppiSettings();
+  return config::MppiSettingsFromConfig(*preset, preset->seed());
+}
 namespace {
 
 absl::StatusOr<std::unique_ptr<learner::OptimisticValue>> LoadValue(

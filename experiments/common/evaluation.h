@@ -33,6 +33,12 @@
 namespace polo::experiments {
 
 // What to evaluate.
+// The acting settings of `task`'s preset (config/presets.h): the base every
+// experiment applies its MPPI flags over, so that --task=humanoid_getup
+// plans as the run that trained its value did. MppiSettings' defaults for
+// an unknown name (Evaluation::Create then names the error).
+planner::MppiSettings PresetMppiSettings(const std::string& task);
+
 struct EvaluationOptions {
   std::string task = "humanoid_getup";  // A name of models/registry.h.
   models::TaskOptions task_options;     // E.g. head_scale (paper Fig. 4b).

@@ -8,6 +8,9 @@
 //   bazel run -c opt //experiments:mpc -- --task=humanoid_getup --horizon=64
 //       --rollouts=120 --steps=600
 //
+// Acting starts from the task's preset (the learner's, config/presets.h);
+// the MPPI flags (planner/mppi_flags.h) override it where given.
+//
 // Ends with one key=value line: mean_reward, final_<metric>, max_<metric>,
 // ms_per_step, mean_effective_samples.
 #include <cstdio>
@@ -73,7 +76,8 @@ absl::StatusOr<experiments::EvaluationOptions> OptionsFromFlags() {
   experiments::EvaluationOptions options;
   options.task = absl::GetFlag(FLAGS_task);
   options.task_options.head_scale = absl::GetFlag(FLAGS_head_scale);
-  absl::StatusOr<planner::MppiSettings> settings = planner::MppiSettingsFromFlags();
+  absl::StatusOr<planner::MppiSettings> settings =
+      planner::MppiSettingsFromFlags(experiments::PresetMppiSettings(options.task));
   if (!settings.ok()) return settings.status();
   options.mppi = *settings;
   options.threads = absl::GetFlag(FLAGS_threads);

@@ -5,9 +5,9 @@
 //   bazel run -c opt //experiments:exploration -- --task=point_mass_maze
 //       --steps=1000 --seeds=3
 //
-// Settings: learner::PoloSettings::PointMass(); the MPPI flags of
-// planner/mppi_flags.h (--horizon, --temperature, --seed, ...) override it
-// where given.
+// Settings: the task's preset (config/presets.h, PointMassTask::
+// ApplyPresets), as the learner's; the MPPI flags of planner/mppi_flags.h
+// (--horizon, --temperature, --seed, ...) override it where given.
 //
 // Writes <out>/coverage.csv (method,seed,step,coverage), value_maps.csv
 // (method,seed,x,y,value: V̂ at rest at each cell centre at the end, Fig. 2b),
@@ -40,6 +40,8 @@
 #include "absl/strings/str_split.h"
 #include "experiments/exploration/exploration.h"
 #include "learner/occupancy_grid.h"
+#include "config/presets.h"
+#include "config/run_config.h"
 #include "learner/polo_loop.h"
 #include "models/registry.h"
 #include "mujoco/mujoco.h"
@@ -50,7 +52,7 @@
 ABSL_FLAG(std::string, task, "point_mass_maze", "point_mass_box or point_mass_maze");
 ABSL_FLAG(int, steps, 1000, "agent steps per run");
 ABSL_FLAG(int, seeds, 3, "seeds per method, from --seed on (the paper uses 10)");
-// Learning flags: unset keeps learner::PoloSettings::PointMass()'s value.
+// Learning flags: unset keeps the task preset's value.
 ABSL_FLAG(std::optional<double>, kappa, std::nullopt, "optimism kappa of eq. 6 (>= 0; preset 5)");
 ABSL_FLAG(std::optional<double>, prior_scale, std::nullopt,
           "beta, weight of the random prior nets (>= 0; preset 1)");
@@ -124,12 +126,12 @@ int RunProgram(const std::vector<std::string>& argv) {
   return WEXITSTATUS(status);
 }
 
-// learner::PoloSettings::PointMass() with the flags given applied. MPPI
-// flags (planner/mppi_flags.h) left at their defaults take the point-mass
-// preset's values; --horizon is POLO's (greedy's is 1) and --gamma
+// The reference loop's settings from `task`'s preset (config/presets.h)
+// with the flags given applied. MPPI flags (planner/mppi_flags.h) not
+// given keep the preset's values; --horizon is POLO's (greedy's is 1) and --gamma
 // discounts acting and targets alike.
-absl::StatusOr<learner::PoloSettings> SettingsFromFlags() {
-  learner::PoloSettings settings = learner::PoloSettings::PointMass();
+absl::StatusOr<learner::PoloSettings> SettingsFromFlags(const models::Task& task) {
+  learner::PoloSettings settings = config::PoloSettingsFromConfig(config::PresetRunConfig(task));
   absl::StatusOr<planner::MppiSettings> acting = planner::MppiSettingsFromFlags(settings.acting);
   if (!acting.ok()) return acting.status();
   settings.acting = *acting;
@@ -292,7 +294,7 @@ int Run(const std::string& argv0) {
   const int steps = absl::GetFlag(FLAGS_steps), seeds = absl::GetFlag(FLAGS_seeds);
   if (steps < 1) return Fail(absl::StrCat("--steps: got ", steps, ", expected >= 1"));
   if (seeds < 1) return Fail(absl::StrCat("--seeds: got ", seeds, ", expected >= 1"));
-  absl::StatusOr<learner::PoloSettings> settings = SettingsFromFlags();
+  absl::StatusOr<learner::PoloSettings> settings = SettingsFromFlags(**task);
   if (!settings.ok()) return Fail(std::string(settings.status().message()));
   absl::StatusOr<std::vector<experiments::ExplorationMethod>> methods = MethodsFromFlags();
   if (!methods.ok()) return Fail(std::string(methods.status().message()));

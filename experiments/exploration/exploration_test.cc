@@ -6,18 +6,25 @@
 
 #include <iterator>
 
+#include "config/presets.h"
+#include "config/run_config.h"
 #include "models/registry.h"
 
 namespace polo::experiments {
 namespace {
 
 constexpr int kSteps = 1000;  // The paper's budget (Fig. 2a).
+
+// The learner's settings for `task` (its preset), as the experiment uses.
+learner::PoloSettings PresetSettings(const models::Task& task) {
+  return config::PoloSettingsFromConfig(config::PresetRunConfig(task));
+}
 constexpr uint64_t kSeeds[] = {0, 1};
 
 double MeanFinalCoverage(const models::Task& task, ExplorationMethod method) {
   double sum = 0;
   for (uint64_t seed : kSeeds) {
-    auto run = RunExploration(task, method, learner::PoloSettings::PointMass(), kSteps, seed, 2);
+    auto run = RunExploration(task, method, PresetSettings(task), kSteps, seed, 2);
     EXPECT_TRUE(run.ok()) << run.status();
     if (!run.ok()) continue;
     sum += run->coverage.back();
@@ -52,7 +59,7 @@ TEST(ExplorationTest, PoloCoversMoreThanGreedyAndGreedyMoreThanRandom) {
 TEST(ExplorationTest, RejectsTasksWithoutCoverageGrid) {
   auto task = models::MakeTask("humanoid_getup");
   ASSERT_TRUE(task.ok());
-  auto run = RunExploration(**task, ExplorationMethod::kRandom, learner::PoloSettings::PointMass(),
+  auto run = RunExploration(**task, ExplorationMethod::kRandom, PresetSettings(**task),
                             10, 0, 1);
   EXPECT_EQ(run.status().code(), absl::StatusCode::kFailedPrecondition);
 }

@@ -295,7 +295,8 @@ absl::Status FitAndSave(const EnsembleWeights& like, const Data& data) {
 }
 
 int Run() {
-  absl::StatusOr<planner::MppiSettings> settings = planner::MppiSettingsFromFlags();
+  absl::StatusOr<planner::MppiSettings> settings =
+      planner::MppiSettingsFromFlags(experiments::PresetMppiSettings(absl::GetFlag(FLAGS_task)));
   if (!settings.ok()) return Fail(settings.status());
   if (absl::Status s = CheckFlags(); !s.ok()) return Fail(s);
   experiments::EvaluationOptions options;

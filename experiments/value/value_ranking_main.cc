@@ -218,7 +218,8 @@ void PrintCheck(int step, const Batch& b) {
 absl::StatusOr<experiments::EvaluationOptions> OptionsFromFlags() {
   experiments::EvaluationOptions options;
   options.task = absl::GetFlag(FLAGS_task);
-  absl::StatusOr<planner::MppiSettings> settings = planner::MppiSettingsFromFlags();
+  absl::StatusOr<planner::MppiSettings> settings =
+      planner::MppiSettingsFromFlags(experiments::PresetMppiSettings(options.task));
   if (!settings.ok()) return settings.status();
   options.mppi = *settings;
   options.threads = absl::GetFlag(FLAGS_threads);

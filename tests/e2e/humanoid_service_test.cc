@@ -225,7 +225,7 @@ TEST_F(HumanoidServiceTest, AShortHumanoidRunCompletesAndItsCheckpointDrivesMpc)
 
   // MPC with that value runs and reports a finite mean reward.
   std::optional<std::string> mpc = RunAndCapture(
-      {RunfilePath("experiments/mpc"), "--task=humanoid_getup", "--value=" + weights, "--steps=20",
+      {RunfilePath("experiments/common/mpc"), "--task=humanoid_getup", "--value=" + weights, "--steps=20",
        "--horizon=8", "--rollouts=16", "--threads=1", "--print_every=0"},
       absl::Seconds(300));
   ASSERT_TRUE(mpc.has_value()) << "//experiments:mpc failed or timed out";
