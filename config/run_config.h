@@ -7,7 +7,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
-#include "learner/polo_loop.h"
+#include "config/limits.h"
 #include "learner/targets.h"
 #include "models/task.h"
 #include "planner/mppi.h"
@@ -20,10 +20,6 @@ namespace polo::config {
 // the one-machine run finishes in minutes on two cores.
 inline constexpr char kDefaultTask[] = "point_mass_maze";
 
-// Most states in one message (rpc/channel.h): an ExperienceBatch, a target
-// job, a minibatch. ValidateRunConfig bounds training.minibatch_size and
-// training.target_states by it.
-inline constexpr int kMaxStatesPerMessage = 4096;
 
 // Paper defaults (docs/settings.md, "Humanoid"): SYNCHRONOUS; MPPI as planner/mppi.h's
 // defaults (H = 64, K = 120, σ = 0.2, γ = 0.99, temperature and noise
@@ -58,11 +54,6 @@ planner::MppiSettings MppiSettingsFromConfig(const polo::RunConfig& config, uint
 // The target workers' settings (learner/targets.h).
 learner::TargetSettings TargetSettingsFromConfig(const polo::RunConfig& config);
 
-// The reference loop's settings (learner/polo_loop.h) for the same run: a
-// synchronous run of the service with one actor and one target worker is
-// that loop bit for bit (tests/service/worker_test.cc), and the
-// exploration study runs the loop from a task's preset.
-learner::PoloSettings PoloSettingsFromConfig(const polo::RunConfig& config);
 
 }  // namespace polo::config
 

@@ -12,12 +12,12 @@
 #include <string>
 
 #include "absl/time/time.h"
-#include "config/run_config.h"
+#include "config/limits.h"
 
 namespace polo::rpc {
 
 // Most states in one message: an ExperienceBatch, a target job, a
-// minibatch (config/run_config.h, where it is defined, bounds
+// minibatch (config/limits.h, where it is defined; config/run_config.h bounds
 // training.minibatch_size and training.target_states by it).
 inline constexpr int kMaxStatesPerMessage = config::kMaxStatesPerMessage;
 

@@ -1,17 +1,20 @@
 #include "server/learner_metrics.h"
 
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "util/metrics.h"
 
 namespace polo::server {
 
-std::vector<prometheus::MetricFamily> LearnerMetrics::Collect() const {
-  using util::Counter;
-  using util::Gauge;
-  const polo::Progress p = core_->GetProgress();
-  const UpdateLoop::Stats updates = core_->UpdateStats();
-  std::vector<prometheus::MetricFamily> out = {
+namespace {
+
+using util::Counter;
+using util::Gauge;
+
+std::vector<prometheus::MetricFamily> ProgressCounters(const polo::Progress& p) {
+  return {
       Counter("polo_agent_steps_total", "Agent steps accepted (all actors).", p.agent_steps()),
       Counter("polo_episodes_total", "Episodes completed.", p.episodes()),
       Counter("polo_updates_total", "Ensemble updates completed.", p.updates()),
@@ -23,6 +26,11 @@ std::vector<prometheus::MetricFamily> LearnerMetrics::Collect() const {
       Counter("polo_target_results_late_total", "Target results dropped as late.",
               p.late_results_dropped()),
       Counter("polo_targets_computed_total", "States whose targets came back.", p.targets_computed()),
+  };
+}
+
+std::vector<prometheus::MetricFamily> ProgressGauges(const polo::Progress& p) {
+  return {
       Gauge("polo_weights_version", "Newest published weights version.", p.weights_version()),
       Gauge("polo_replay_states", "States in the replay buffer.", p.replay_size()),
       Gauge("polo_target_jobs_queued", "Target jobs waiting for a worker.", p.jobs_queued()),
@@ -43,24 +51,38 @@ std::vector<prometheus::MetricFamily> LearnerMetrics::Collect() const {
       Gauge("polo_uptime_seconds", "Seconds since the learner started.", p.uptime_s()),
       Gauge("process_resident_memory_bytes", "Resident memory of the learner process.",
             static_cast<double>(p.resident_bytes())),
-      updates.update_seconds.Family("polo_update_duration_seconds",
-                                    "Wall time of each update in this learner process."),
   };
+}
+
+// The task's measures: the last episode's return and success share,
+// coverage on reward-free worlds.
+void AddTaskMeasures(const polo::Progress& p, std::vector<prometheus::MetricFamily>* out) {
   if (p.has_last_episode()) {
     const polo::EpisodeRecord& e = p.last_episode();
-    out.push_back(Gauge("polo_last_episode_return", "Return of the last completed episode.",
-                        e.return_()));
+    out->push_back(Gauge("polo_last_episode_return", "Return of the last completed episode.",
+                         e.return_()));
     if (e.has_frac_standing()) {
-      out.push_back(Gauge("polo_last_episode_standing_ratio",
-                          "Share of the last episode's steps meeting the task's success "
-                          "measure (humanoid tasks: standing).",
-                          e.frac_standing()));
+      out->push_back(Gauge("polo_last_episode_standing_ratio",
+                           "Share of the last episode's steps meeting the task's success "
+                           "measure (humanoid tasks: standing).",
+                           e.frac_standing()));
     }
   }
   if (p.coverage() >= 0) {
-    out.push_back(Gauge("polo_coverage_ratio", "Point mass: share of the grid visited.",
-                        p.coverage()));
+    out->push_back(Gauge("polo_coverage_ratio", "Point mass: share of the grid visited.",
+                         p.coverage()));
   }
+}
+
+}  // namespace
+
+std::vector<prometheus::MetricFamily> LearnerMetrics::Collect() const {
+  const polo::Progress p = core_->GetProgress();
+  std::vector<prometheus::MetricFamily> out = ProgressCounters(p);
+  for (prometheus::MetricFamily& f : ProgressGauges(p)) out.push_back(std::move(f));
+  out.push_back(core_->UpdateStats().update_seconds.Family(
+      "polo_update_duration_seconds", "Wall time of each update in this learner process."));
+  AddTaskMeasures(p, &out);
   prometheus::MetricFamily workers =
       util::GaugeFamily("polo_workers_connected", "Workers seen within 10 s, by kind.");
   util::AddSample(&workers, core_->WorkersConnected(polo::ACTOR), {{"kind", "actor"}});

@@ -40,6 +40,7 @@
 #include "absl/strings/str_split.h"
 #include "experiments/exploration/exploration.h"
 #include "learner/occupancy_grid.h"
+#include "config/polo_settings.h"
 #include "config/presets.h"
 #include "config/run_config.h"
 #include "learner/polo_loop.h"

@@ -6,6 +6,7 @@
 
 #include <iterator>
 
+#include "config/polo_settings.h"
 #include "config/presets.h"
 #include "config/run_config.h"
 #include "models/registry.h"

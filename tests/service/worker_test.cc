@@ -21,6 +21,7 @@
 #include "models/registry.h"
 #include "planner/thread_pool.h"
 #include "rpc/channel.h"
+#include "config/polo_settings.h"
 #include "config/run_config.h"
 #include "server/checkpoint.h"
 #include "tests/service/service_fixture.h"
