@@ -51,16 +51,17 @@ void FirstTwoColumns(const double quat[4], double* out) {
 
 }  // namespace
 
-HandCubeTask::HandCubeTask(UniqueMjModel model, const Ids& ids)
-    : Task("hand_cube", std::move(model)),
+HandCubeTask::HandCubeTask(UniqueMjModel model, const Ids& ids, Goals goals)
+    : Task(goals == Goals::kNear ? "hand_cube_near" : "hand_cube", std::move(model)),
       cube_body_(ids.cube_body),
       goal_body_(ids.goal_body),
       goal_mocap_(ids.goal_mocap),
       cube_qpos_(ids.cube_qpos),
       cube_qvel_(ids.cube_qvel),
+      goals_(goals),
       metric_names_({"orientation_error_deg", "within_20deg", "cube_dropped"}) {}
 
-absl::StatusOr<std::unique_ptr<Task>> HandCubeTask::Create() {
+absl::StatusOr<std::unique_ptr<Task>> HandCubeTask::Create(Goals goals) {
   absl::StatusOr<UniqueMjModel> model = LoadEmbeddedModel("hand_cube.xml");
   if (!model.ok()) return model.status();
   const mjModel* m = model->get();
@@ -93,7 +94,7 @@ absl::StatusOr<std::unique_ptr<Task>> HandCubeTask::Create() {
   }
   ids.cube_qpos = m->jnt_qposadr[free];
   ids.cube_qvel = m->jnt_dofadr[free];
-  return std::unique_ptr<Task>(new HandCubeTask(*std::move(model), ids));
+  return std::unique_ptr<Task>(new HandCubeTask(*std::move(model), ids, goals));
 }
 
 double HandCubeTask::RotationAngle(const double a[4], const double b[4]) {
@@ -166,15 +167,41 @@ void HandCubeTask::Reset(const mjModel* m, mjData* d, uint64_t seed) const {
   d->qpos[cube_qpos_] = kGoalPosition[0];
   d->qpos[cube_qpos_ + 1] = kGoalPosition[1];
   d->qpos[cube_qpos_ + 2] = kPalmSurfaceHeight + half_height + kResetClearance;
-  GoalQuaternion(seed, 0, d->mocap_quat + 4 * goal_mocap_);
+  SetGoal(d, seed, 0);
   mj_forward(m, d);
 }
 
 void HandCubeTask::Disturb(const mjModel* m, mjData* d, uint64_t episode_seed,
                            int episode_step) const {
   if (episode_step <= 0 || episode_step % kGoalPeriod != 0) return;
-  GoalQuaternion(episode_seed, static_cast<uint64_t>(episode_step / kGoalPeriod),
-                 d->mocap_quat + 4 * goal_mocap_);
+  SetGoal(d, episode_seed, static_cast<uint64_t>(episode_step / kGoalPeriod));
+}
+
+void HandCubeTask::SetGoal(mjData* d, uint64_t episode_seed, uint64_t draw) const {
+  double* goal = d->mocap_quat + 4 * goal_mocap_;
+  if (goals_ == Goals::kUniform) {
+    GoalQuaternion(episode_seed, draw, goal);
+    return;
+  }
+  mjtNum from[4];
+  mju_copy4(from, d->qpos + cube_qpos_ + 3);
+  mju_normalize4(from);
+  NearGoalQuaternion(episode_seed, draw, from, goal);
+}
+
+void HandCubeTask::NearGoalQuaternion(uint64_t episode_seed, uint64_t draw, const double from[4],
+                                      double quat[4]) {
+  util::SplitMix64 rng(util::MixSeed(util::MixSeed(episode_seed, kGoalStream), draw));
+  const double a = rng.Uniform(-kNearGoalAngle, kNearGoalAngle);
+  const double b = rng.Uniform(-kNearGoalAngle, kNearGoalAngle);
+  const mjtNum x_axis[3] = {1, 0, 0}, y_axis[3] = {0, 1, 0};
+  mjtNum rx[4], ry[4], turn[4];
+  mju_axisAngle2Quat(rx, x_axis, a);
+  mju_axisAngle2Quat(ry, y_axis, b);
+  mju_mulQuat(turn, rx, ry);
+  // A world-frame turn acts from the left.
+  mju_mulQuat(quat, turn, from);
+  mju_normalize4(quat);
 }
 
 // The paper's hand settings (appendix B) where it gives them: K = 80

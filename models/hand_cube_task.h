@@ -17,7 +17,11 @@
 // Goals: draw 0 at Reset, draw k written to the goal's mocap_quat by Disturb
 // at episode step 75k (k = 1, 2, 3 in a 300-step episode). Each draw is a
 // uniformly random orientation from its own stream of the episode seed
-// (GoalQuaternion), so the goals of an episode are fixed by its seed. The
+// (GoalQuaternion), so the goals of an episode are fixed by its seed; in
+// "hand_cube_near" (Goals::kNear) each draw is instead the cube's
+// orientation at that moment turned by up to 1 rad about the world x and y
+// axes (NearGoalQuaternion), so the goals of an episode are fixed by its
+// seed and the cube's path. The
 // goal lives in the physics state (models/physics_state.h carries the mocap
 // poses), so rollouts and targets from a stored state keep its goal.
 //
@@ -125,11 +129,25 @@ class HandCubeTask : public Task {
       0.6, 0.5, 0.0, 0.2, -0.2,  // thumb rotation, abduction, proximal, hub, distal
   };
 
-  // Returns the model loader's error if hand_cube.xml does not load, or
+  // Where the goals come from.
+  enum class Goals {
+    // Uniformly random orientations (GoalQuaternion): goals 126 degrees
+    // apart on average, most of them out of reach within one goal period.
+    kUniform,
+    // Near the cube's current orientation, as in the DAPG pen task (its
+    // goals: euler angles U(-1, 1) rad about x and y): the cube's
+    // orientation at the draw turned by Rx(a) Ry(b) in the world frame, a
+    // and b ~ U(-kNearGoalAngle, kNearGoalAngle) (NearGoalQuaternion).
+    kNear,
+  };
+  static constexpr double kNearGoalAngle = 1.0;  // rad
+
+  // The task "hand_cube" (kUniform) or "hand_cube_near" (kNear). Returns
+  // the model loader's error if hand_cube.xml does not load, or
   // FailedPrecondition if it lacks the layout above (24 hinge joints each
   // driven by the actuator of the same index, then the cube's free joint;
   // bodies "cube" and mocap "goal").
-  static absl::StatusOr<std::unique_ptr<Task>> Create();
+  static absl::StatusOr<std::unique_ptr<Task>> Create(Goals goals = Goals::kUniform);
 
   int num_features() const override { return kNumFeatures; }
   int episode_length() const override { return kEpisodeLength; }
@@ -146,8 +164,9 @@ class HandCubeTask : public Task {
   double Reward(const mjModel* m, const mjData* d) const override;
   void Features(const mjModel* m, const mjData* d, double* features) const override;
   void Reset(const mjModel* m, mjData* d, uint64_t seed) const override;
-  // At episode_step = 75k (k >= 1) writes GoalQuaternion(episode_seed, k)
-  // to the goal's mocap_quat; otherwise changes nothing.
+  // At episode_step = 75k (k >= 1) writes goal draw k (GoalQuaternion, or
+  // NearGoalQuaternion from the cube's orientation in d->qpos) to the
+  // goal's mocap_quat; otherwise changes nothing.
   void Disturb(const mjModel* m, mjData* d, uint64_t episode_seed,
                int episode_step) const override;
   const std::vector<std::string>& metric_names() const override { return metric_names_; }
@@ -157,6 +176,12 @@ class HandCubeTask : public Task {
   // `episode_seed` (draw 0 at Reset, draw k at step 75k): a unit quaternion
   // (w, x, y, z), uniformly distributed over rotations.
   static void GoalQuaternion(uint64_t episode_seed, uint64_t draw, double quat[4]);
+  // Goal draw `draw` of Goals::kNear: unit quaternion `from` (the cube's
+  // orientation at the draw) turned by Rx(a) Ry(b) (world frame), a and b
+  // uniform in [-kNearGoalAngle, kNearGoalAngle] from draw's own stream.
+  static void NearGoalQuaternion(uint64_t episode_seed, uint64_t draw, const double from[4],
+                                 double quat[4]);
+  Goals goals() const { return goals_; }
 
   // The angle in radians, in [0, pi], of the rotation between the
   // orientations of unit quaternions a and b: 2 atan2(|v|, |w|) of
@@ -180,9 +205,12 @@ class HandCubeTask : public Task {
   struct Ids {
     int cube_body = -1, goal_body = -1, goal_mocap = -1, cube_qpos = -1, cube_qvel = -1;
   };
-  HandCubeTask(UniqueMjModel model, const Ids& ids);
+  HandCubeTask(UniqueMjModel model, const Ids& ids, Goals goals);
+  // Writes goal draw `draw` into d's goal mocap_quat.
+  void SetGoal(mjData* d, uint64_t episode_seed, uint64_t draw) const;
 
   int cube_body_, goal_body_, goal_mocap_, cube_qpos_, cube_qvel_;
+  Goals goals_;
   std::vector<std::string> metric_names_;
 };
 

@@ -1,4 +1,5 @@
-// The task registry: every POLO task by name. Names: hand_cube, humanoid_box,
+// The task registry: every POLO task by name. Names: hand_cube,
+// hand_cube_near, humanoid_box,
 // humanoid_getup, humanoid_getup_sparse, humanoid_walk, point_mass_box,
 // point_mass_goal, point_mass_maze.
 //
