@@ -51,8 +51,8 @@ void FirstTwoColumns(const double quat[4], double* out) {
 
 }  // namespace
 
-HandCubeTask::HandCubeTask(UniqueMjModel model, const Ids& ids, Goals goals)
-    : Task(goals == Goals::kNear ? "hand_cube_near" : "hand_cube", std::move(model)),
+HandCubeTask::HandCubeTask(std::string name, UniqueMjModel model, const Ids& ids, Goals goals)
+    : Task(std::move(name), std::move(model)),
       cube_body_(ids.cube_body),
       goal_body_(ids.goal_body),
       goal_mocap_(ids.goal_mocap),
@@ -61,7 +61,7 @@ HandCubeTask::HandCubeTask(UniqueMjModel model, const Ids& ids, Goals goals)
       goals_(goals),
       metric_names_({"orientation_error_deg", "within_20deg", "cube_dropped"}) {}
 
-absl::StatusOr<std::unique_ptr<Task>> HandCubeTask::Create(Goals goals) {
+absl::StatusOr<std::unique_ptr<Task>> HandCubeTask::Create(Goals goals, Contacts contacts) {
   absl::StatusOr<UniqueMjModel> model = LoadEmbeddedModel("hand_cube.xml");
   if (!model.ok()) return model.status();
   const mjModel* m = model->get();
@@ -94,7 +94,20 @@ absl::StatusOr<std::unique_ptr<Task>> HandCubeTask::Create(Goals goals) {
   }
   ids.cube_qpos = m->jnt_qposadr[free];
   ids.cube_qvel = m->jnt_dofadr[free];
-  return std::unique_ptr<Task>(new HandCubeTask(*std::move(model), ids, goals));
+  std::string name = "hand_cube";
+  if (goals == Goals::kNear) name += "_near";
+  if (contacts == Contacts::kDapg) {
+    name += "_dapg";
+    mjModel* mutable_model = model->get();
+    for (int g = 0; g < mutable_model->ngeom; ++g) {
+      if (mutable_model->geom_bodyid[g] != *cube) continue;
+      mutable_model->geom_condim[g] = 4;
+      mutable_model->geom_friction[3 * g + 1] = 0.5;
+      mutable_model->geom_friction[3 * g + 2] = 0.01;
+    }
+    mutable_model->opt.noslip_iterations = 20;
+  }
+  return std::unique_ptr<Task>(new HandCubeTask(std::move(name), *std::move(model), ids, goals));
 }
 
 double HandCubeTask::RotationAngle(const double a[4], const double b[4]) {

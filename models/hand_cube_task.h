@@ -142,12 +142,27 @@ class HandCubeTask : public Task {
   };
   static constexpr double kNearGoalAngle = 1.0;  // rad
 
-  // The task "hand_cube" (kUniform) or "hand_cube_near" (kNear). Returns
+  // The contact model.
+  enum class Contacts {
+    // hand_cube.xml as written: condim 3, friction 1 / 0.005 / 0.0001, no
+    // noslip.
+    kProject,
+    // The DAPG suite's options: every contact with the cube has condim 4
+    // (torsional friction) with friction 1 / 0.5 / 0.01, and the noslip
+    // solver runs 20 iterations (set on the compiled model: the cube's
+    // geoms and mjOption.noslip_iterations).
+    kDapg,
+  };
+
+  // The task "hand_cube", with "_near" for Goals::kNear and "_dapg" for
+  // Contacts::kDapg appended (hand_cube_near, hand_cube_dapg,
+  // hand_cube_near_dapg). Returns
   // the model loader's error if hand_cube.xml does not load, or
   // FailedPrecondition if it lacks the layout above (24 hinge joints each
   // driven by the actuator of the same index, then the cube's free joint;
   // bodies "cube" and mocap "goal").
-  static absl::StatusOr<std::unique_ptr<Task>> Create(Goals goals = Goals::kUniform);
+  static absl::StatusOr<std::unique_ptr<Task>> Create(Goals goals = Goals::kUniform,
+                                                      Contacts contacts = Contacts::kProject);
 
   int num_features() const override { return kNumFeatures; }
   int episode_length() const override { return kEpisodeLength; }
@@ -205,7 +220,7 @@ class HandCubeTask : public Task {
   struct Ids {
     int cube_body = -1, goal_body = -1, goal_mocap = -1, cube_qpos = -1, cube_qvel = -1;
   };
-  HandCubeTask(UniqueMjModel model, const Ids& ids, Goals goals);
+  HandCubeTask(std::string name, UniqueMjModel model, const Ids& ids, Goals goals);
   // Writes goal draw `draw` into d's goal mocap_quat.
   void SetGoal(mjData* d, uint64_t episode_seed, uint64_t draw) const;
 

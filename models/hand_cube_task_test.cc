@@ -124,6 +124,42 @@ TEST_F(HandCubeTaskTest, RestingHandHoldsTheCubeInItsPalmFor1000Steps) {
   }
 }
 
+TEST_F(HandCubeTaskTest, DapgContactsGiveTheCubeTorsionalFrictionAndNoslipAndItRests) {
+  absl::StatusOr<std::unique_ptr<Task>> made =
+      HandCubeTask::Create(HandCubeTask::Goals::kUniform, HandCubeTask::Contacts::kDapg);
+  ASSERT_TRUE(made.ok()) << made.status();
+  const auto& task = static_cast<const HandCubeTask&>(**made);
+  EXPECT_EQ(task.name(), "hand_cube_dapg");
+  const mjModel* m = task.model();
+  EXPECT_EQ(m->opt.noslip_iterations, 20);
+  EXPECT_EQ(m_->opt.noslip_iterations, 0);  // The project's contacts.
+  int cube_geoms = 0;
+  for (int g = 0; g < m->ngeom; ++g) {
+    if (m->geom_bodyid[g] != task.cube_body()) continue;
+    ++cube_geoms;
+    EXPECT_EQ(m->geom_condim[g], 4);
+    EXPECT_EQ(m->geom_friction[3 * g + 1], 0.5);
+    EXPECT_EQ(m->geom_friction[3 * g + 2], 0.01);
+  }
+  EXPECT_GE(cube_geoms, 1);
+  // At rest in the palm for 1000 steps (10 s), without a MuJoCo warning,
+  // and without the creep the project's contacts allow (about 1 mm/s).
+  UniqueMjData d(mj_makeData(m));
+  for (uint64_t seed : {0, 1, 2}) {
+    task.Reset(m, d.get(), seed);
+    ASSERT_TRUE(StepWithoutWarnings(m, d.get(), 100)) << "seed " << seed;
+    const std::vector<double> settled(d->qpos + task.cube_qpos(), d->qpos + task.cube_qpos() + 3);
+    ASSERT_TRUE(StepWithoutWarnings(m, d.get(), 900)) << "seed " << seed;
+    mj_forward(m, d.get());
+    std::vector<double> metrics(task.metric_names().size());
+    task.Metrics(m, d.get(), metrics.data());
+    EXPECT_EQ(metrics[2], 0.0) << "dropped, seed " << seed;
+    for (int i = 0; i < 3; ++i) {
+      EXPECT_NEAR(d->qpos[task.cube_qpos() + i], settled[i], 0.002) << "seed " << seed;
+    }
+  }
+}
+
 TEST_F(HandCubeTaskTest, ResetIsSeededAndDropsTheCubeFromJustAboveThePalm) {
   UniqueMjData other(mj_makeData(m_));
   task_->Reset(m_, d_.get(), 11);

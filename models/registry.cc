@@ -29,8 +29,16 @@ struct Entry {
 // Sorted by name.
 constexpr Entry kTasks[] = {
     {"hand_cube", false, [](const TaskOptions&) { return HandCubeTask::Create(); }},
+    {"hand_cube_dapg", false,
+     [](const TaskOptions&) {
+       return HandCubeTask::Create(HandCubeTask::Goals::kUniform, HandCubeTask::Contacts::kDapg);
+     }},
     {"hand_cube_near", false,
      [](const TaskOptions&) { return HandCubeTask::Create(HandCubeTask::Goals::kNear); }},
+    {"hand_cube_near_dapg", false,
+     [](const TaskOptions&) {
+       return HandCubeTask::Create(HandCubeTask::Goals::kNear, HandCubeTask::Contacts::kDapg);
+     }},
     {"humanoid_box", true, [](const TaskOptions& o) { return HumanoidBoxTask::Create(o.head_scale); }},
     {"humanoid_getup", true,
      [](const TaskOptions& o) { return HumanoidGetupTask::Create(/*sparse=*/false, o.head_scale); }},

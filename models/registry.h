@@ -1,5 +1,5 @@
 // The task registry: every POLO task by name. Names: hand_cube,
-// hand_cube_near, humanoid_box,
+// hand_cube_dapg, hand_cube_near, hand_cube_near_dapg, humanoid_box,
 // humanoid_getup, humanoid_getup_sparse, humanoid_walk, point_mass_box,
 // point_mass_goal, point_mass_maze.
 //

@@ -30,7 +30,10 @@ struct Expected {
 const std::vector<Expected>& ExpectedTasks() {
   static const auto* tasks = new std::vector<Expected>{
       {"hand_cube", 75, 300, true, {"orientation_error_deg", "within_20deg", "cube_dropped"}},
+      {"hand_cube_dapg", 75, 300, true, {"orientation_error_deg", "within_20deg", "cube_dropped"}},
       {"hand_cube_near", 75, 300, true, {"orientation_error_deg", "within_20deg", "cube_dropped"}},
+      {"hand_cube_near_dapg", 75, 300, true,
+       {"orientation_error_deg", "within_20deg", "cube_dropped"}},
       {"humanoid_box", 39, 600, true, {"root_height", "forward_speed", "box_to_target"}},
       {"humanoid_getup", 34, 600, true, {"root_height", "forward_speed"}},
       {"humanoid_getup_sparse", 34, 600, true, {"root_height", "forward_speed"}},
@@ -42,7 +45,7 @@ const std::vector<Expected>& ExpectedTasks() {
   return *tasks;
 }
 
-TEST_F(RegistryTest, ListsTheNineTasksSorted) {
+TEST_F(RegistryTest, ListsTheElevenTasksSorted) {
   std::vector<std::string> expected;
   for (const Expected& task : ExpectedTasks()) expected.push_back(task.name);
   EXPECT_EQ(TaskNames(), expected);
