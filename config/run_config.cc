@@ -150,6 +150,7 @@ void SetMppiConfig(const planner::MppiSettings& s, polo::MppiConfig* m) {
   m->set_gamma(s.rollouts.gamma);
   m->set_iterations(s.iterations);
   m->set_value_only(!s.rollouts.with_reward);
+  m->set_min_effective_samples(s.min_effective_samples);
 }
 
 planner::MppiSettings MppiSettingsFromConfig(const polo::RunConfig& config, uint64_t seed) {
@@ -165,6 +166,7 @@ planner::MppiSettings MppiSettingsFromConfig(const polo::RunConfig& config, uint
   s.temperature_mode = m.normalized_temperature() ? planner::TemperatureMode::kNormalized
                                                   : planner::TemperatureMode::kAbsolute;
   s.iterations = m.iterations();
+  s.min_effective_samples = m.min_effective_samples();
   s.seed = seed;
   return s;
 }

@@ -35,6 +35,11 @@ absl::Status ValidateMppiSettings(const MppiSettings& s) {
     return absl::InvalidArgumentError(
         absl::StrCat("temperature: got ", s.temperature, ", expected > 0"));
   }
+  if (!(s.min_effective_samples >= 0) || s.min_effective_samples > s.rollouts.num_rollouts) {
+    return absl::InvalidArgumentError(absl::StrCat("min_effective_samples: got ",
+                                                   s.min_effective_samples, ", expected 0..",
+                                                   s.rollouts.num_rollouts, " (the rollouts)"));
+  }
   if (s.iterations < 1 || s.iterations > 1000) {
     return absl::InvalidArgumentError(
         absl::StrCat("iterations: got ", s.iterations, ", expected 1..1000"));
@@ -120,6 +125,33 @@ double MppiWeights(absl::Span<const double> scores, double temperature, Temperat
   return 1.0 / sum_squares;
 }
 
+double MppiWeightsWithFloor(absl::Span<const double> scores, double temperature,
+                            TemperatureMode mode, double min_effective_samples,
+                            absl::Span<double> weights) {
+  double ess = MppiWeights(scores, temperature, mode, weights);
+  if (ess == 0 || ess >= min_effective_samples || min_effective_samples <= 1) return ess;
+  // The size every rollout allows (λ' -> ∞: uniform over non-diverged).
+  int alive = 0;
+  constexpr double kDiverged = std::numeric_limits<double>::lowest();
+  for (double s : scores) alive += s != kDiverged;
+  const double target = std::min(min_effective_samples, 0.999 * alive);
+  double low = temperature, high = temperature;
+  for (int i = 0; i < 200 && ess < target; ++i) {
+    low = high;
+    high *= 2;
+    ess = MppiWeights(scores, high, mode, weights);
+  }
+  for (int i = 0; i < 60 && high - low > 1e-6 * high; ++i) {
+    const double mid = 0.5 * (low + high);
+    if (MppiWeights(scores, mid, mode, weights) >= target) {
+      high = mid;
+    } else {
+      low = mid;
+    }
+  }
+  return MppiWeights(scores, high, mode, weights);
+}
+
 void WeightedControls(const Rollouts& rollouts, absl::Span<const double> weights,
                       absl::Span<double> nominal) {
   std::fill(nominal.begin(), nominal.end(), 0.0);
@@ -165,7 +197,8 @@ MppiStats Mppi::Update(TerminalValue* value) {
   stats.return_spread = returns.StandardDeviation();
   stats.value_spread = terminal.StandardDeviation();
   stats.effective_samples =
-      MppiWeights(scores_, settings_.temperature, settings_.temperature_mode, absl::MakeSpan(weights_));
+      MppiWeightsWithFloor(scores_, settings_.temperature, settings_.temperature_mode,
+                           settings_.min_effective_samples, absl::MakeSpan(weights_));
   WeightedControls(*rollouts_, weights_, absl::MakeSpan(nominal_));
   return stats;
 }

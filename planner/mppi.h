@@ -51,6 +51,12 @@ struct MppiSettings {
   // normalised by their range sits up at every horizon tried.
   double temperature = 0.1;
   TemperatureMode temperature_mode = TemperatureMode::kNormalized;
+  // A floor under the effective sample size (0 = none): when λ leaves
+  // fewer than this many rollouts effective, λ is raised for that step
+  // until they are (MppiWeightsWithFloor). It keeps a terminal value whose
+  // spread over the batch dwarfs the rewards' from reducing MPPI to the
+  // argmax of one rollout (the hand: about 1 effective sample of 80).
+  double min_effective_samples = 0;
   int iterations = 1;  // MPPI updates per control step.
   uint64_t seed = 0;
 };
@@ -64,6 +70,16 @@ absl::Status ValidateMppiSettings(const MppiSettings& settings);
 // every rollout diverged. Allocation-free.
 double MppiWeights(absl::Span<const double> scores, double temperature, TemperatureMode mode,
                    absl::Span<double> weights);
+
+// MppiWeights at temperature λ' >= `temperature`: λ itself if its effective
+// sample size is at least `min_effective_samples` (or that is <= 1), else
+// the smallest λ' (to 1e-6 relative, by doubling then bisection; the size
+// rises with λ) whose size reaches it, capped at the size all non-diverged
+// rollouts allow. Returns the effective sample size. Deterministic,
+// allocation-free.
+double MppiWeightsWithFloor(absl::Span<const double> scores, double temperature,
+                            TemperatureMode mode, double min_effective_samples,
+                            absl::Span<double> weights);
 
 // nominal = Σ_k w_k u_k over the controls of the last rollouts.Run.
 void WeightedControls(const Rollouts& rollouts, absl::Span<const double> weights,

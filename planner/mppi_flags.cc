@@ -28,6 +28,9 @@ ABSL_FLAG(std::string, temperature_mode, "",
 ABSL_FLAG(std::optional<double>, gamma, std::nullopt, "discount factor in (0, 1] (default 0.99)");
 ABSL_FLAG(std::optional<int>, iterations, std::nullopt,
           "MPPI iterations per control step (default 1)");
+ABSL_FLAG(std::optional<double>, min_effective_samples, std::nullopt,
+          "floor under MPPI's effective sample size: the temperature is raised per step "
+          "until this many rollouts count (0 = none, the default)");
 ABSL_FLAG(bool, value_only, false, "score rollouts by the terminal value alone (no rewards)");
 ABSL_FLAG(std::optional<uint64_t>, seed, std::nullopt, "random seed (noise streams, resets; default 0)");
 
@@ -45,6 +48,7 @@ absl::StatusOr<MppiSettings> MppiSettingsFromFlags(const MppiSettings& preset) {
   set(s.rollouts.gamma, FLAGS_gamma);
   set(s.temperature, FLAGS_temperature);
   set(s.iterations, FLAGS_iterations);
+  set(s.min_effective_samples, FLAGS_min_effective_samples);
   set(s.seed, FLAGS_seed);
   if (absl::GetFlag(FLAGS_value_only)) s.rollouts.with_reward = false;
   const std::string mode = absl::GetFlag(FLAGS_temperature_mode);

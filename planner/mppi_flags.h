@@ -25,6 +25,7 @@ ABSL_DECLARE_FLAG(std::optional<double>, temperature);
 ABSL_DECLARE_FLAG(std::string, temperature_mode);  // "" = the preset's.
 ABSL_DECLARE_FLAG(std::optional<double>, gamma);
 ABSL_DECLARE_FLAG(std::optional<int>, iterations);
+ABSL_DECLARE_FLAG(std::optional<double>, min_effective_samples);
 ABSL_DECLARE_FLAG(bool, value_only);
 ABSL_DECLARE_FLAG(std::optional<uint64_t>, seed);
 

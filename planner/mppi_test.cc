@@ -4,6 +4,7 @@
 
 #include <cmath>
 #include <cstring>
+#include <limits>
 #include <memory>
 #include <random>
 #include <string>
@@ -189,6 +190,59 @@ TEST(MppiTest, RejectsBadSettingsNamingTheField) {
   settings.rollouts.noise_smoothing = 1.0;
   EXPECT_NE(Mppi::Create(&task, settings, &pool).status().message().find("noise_smoothing"),
             std::string::npos);
+  settings = SmallSettings();
+  settings.min_effective_samples = settings.rollouts.num_rollouts + 1;
+  EXPECT_NE(Mppi::Create(&task, settings, &pool).status().message().find("min_effective_samples"),
+            std::string::npos);
+}
+
+// One score far above the rest, as a terminal value whose spread dwarfs
+// the rewards' makes it: λ alone leaves one effective sample.
+std::vector<double> OneDominantScore() {
+  std::vector<double> scores = {5.0};
+  for (int k = 1; k < 40; ++k) scores.push_back(-0.01 * k);
+  return scores;
+}
+
+TEST(MppiWeightsTest, WithoutAFloorTheWeightsAreMppisBitForBit) {
+  const std::vector<double> scores = OneDominantScore();
+  std::vector<double> plain(scores.size()), floored(scores.size());
+  const double ess = MppiWeights(scores, 0.05, TemperatureMode::kAbsolute, absl::MakeSpan(plain));
+  EXPECT_EQ(MppiWeightsWithFloor(scores, 0.05, TemperatureMode::kAbsolute, 0,
+                                 absl::MakeSpan(floored)),
+            ess);
+  EXPECT_EQ(plain, floored);
+  // A floor already met changes nothing either.
+  EXPECT_EQ(MppiWeightsWithFloor(scores, 0.05, TemperatureMode::kAbsolute, ess,
+                                 absl::MakeSpan(floored)),
+            ess);
+  EXPECT_EQ(plain, floored);
+}
+
+TEST(MppiWeightsTest, AFloorRaisesTheTemperatureJustEnoughAndKeepsTheOrder) {
+  const std::vector<double> scores = OneDominantScore();
+  std::vector<double> w(scores.size());
+  EXPECT_LT(MppiWeights(scores, 0.05, TemperatureMode::kAbsolute, absl::MakeSpan(w)), 1.0001);
+  const double ess =
+      MppiWeightsWithFloor(scores, 0.05, TemperatureMode::kAbsolute, 8, absl::MakeSpan(w));
+  EXPECT_GE(ess, 8.0);
+  EXPECT_LT(ess, 8.0 + 1e-3);  // The smallest such λ, to 1e-6 relative.
+  double sum = 0;
+  for (size_t k = 0; k < w.size(); ++k) {
+    sum += w[k];
+    if (k > 0) EXPECT_LE(w[k], w[k - 1]) << k;  // Still ordered by score.
+  }
+  EXPECT_NEAR(sum, 1.0, 1e-12);
+  EXPECT_GT(w[0], w[1]);  // Still a preference, not uniform.
+  // A floor above what the batch allows is capped there (diverged
+  // rollouts count for nothing).
+  std::vector<double> some_diverged = scores;
+  for (int k = 0; k < 30; ++k) some_diverged[10 + k] = std::numeric_limits<double>::lowest();
+  const double capped = MppiWeightsWithFloor(some_diverged, 0.05, TemperatureMode::kAbsolute, 39,
+                                             absl::MakeSpan(w));
+  EXPECT_GT(capped, 9.9 * 0.999 - 1e-6);
+  EXPECT_LE(capped, 10.0 + 1e-9);
+  for (int k = 10; k < 40; ++k) EXPECT_EQ(w[k], 0.0);
 }
 
 }  // namespace

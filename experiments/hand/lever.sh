@@ -9,6 +9,11 @@
 #   bazel build -c opt //server:learner //experiments:mpc
 #   experiments/hand/lever.sh TASK OUT_DIR [HORIZONS] [RUN_SEEDS]
 #
+# Environment: MPC_FLAGS, extra flags for every evaluation (e.g.
+# --min_effective_samples=8), with TAG appended to the method names
+# (mpc_TAG, polo_TAG); LEARNER_FLAGS, extra flags for the POLO runs, whose
+# folders are then runs/horizonH/seedS_TAG.
+#
 # Writes OUT_DIR/runs/horizonH/seedS/ (the run folders with time.txt) and
 # OUT_DIR/evaluations.csv: task, method, horizon, run_seed, trial,
 # mean_reward, mean_orientation_error_deg, share_within_20deg,
@@ -17,6 +22,9 @@
 set -euo pipefail
 task=$1 out=$2 horizons=${3:-"8 16"} run_seeds=${4:-"0"}
 learner=${LEARNER:-bazel-bin/cluster/learner}
+tag=${TAG:+_$TAG}
+read -r -a mpc_flags <<< "${MPC_FLAGS:-}"
+read -r -a learner_flags <<< "${LEARNER_FLAGS:-}"
 mpc=${MPC:-bazel-bin/experiments/common/mpc}
 mkdir -p "$out/runs" "$out/traces"
 csv="$out/evaluations.csv"
@@ -24,11 +32,11 @@ csv="$out/evaluations.csv"
 
 for h in $horizons; do
   for s in $run_seeds; do
-    run="$out/runs/horizon$h/seed$s"
+    run="$out/runs/horizon$h/seed$s${LEARNER_FLAGS:+$tag}"
     [[ -f $run/weights.pb ]] && continue
     rm -rf "$run"; mkdir -p "$(dirname "$run")"
     /usr/bin/time -v -o "$run.time" "$learner" --task="$task" --horizon="$h" --seed="$s" \
-      --run_dir="$PWD/$run" --progress=false > "$run.log" 2>&1
+      --run_dir="$PWD/$run" --progress=false "${learner_flags[@]}" > "$run.log" 2>&1
     mv "$run.time" "$run/time.txt"; mv "$run.log" "$run/learner.log"
     cp "$(ls -d "$run"/checkpoints/ckpt-* | sort -V | tail -1)/weights.pb" "$run/weights.pb"
     rm -rf "$run/checkpoints" "$run/episodes"
@@ -40,7 +48,7 @@ evaluate() {  # method horizon run_seed trial [mpc flags...]
   local id="${method}_h${h}_run${rs}_trial${trial}"
   grep -q "^$task,$method,$h,$rs,$trial," "$csv" && return 0
   "$mpc" --task="$task" --horizon="$h" --steps=1000 --seed="$trial" --print_every=0 \
-    --trace="$out/traces/$id.csv" "$@" > /dev/null
+    --trace="$out/traces/$id.csv" "$@" "${mpc_flags[@]}" > /dev/null
   # Columns: step,reward,orientation_error_deg,within_20deg,cube_dropped,effective_samples,...
   awk -F, -v pre="$task,$method,$h,$rs,$trial" 'NR > 1 {
       n++; r += $2; e += $3; w += $4; ess += $6
@@ -51,9 +59,10 @@ evaluate() {  # method horizon run_seed trial [mpc flags...]
 
 for h in $horizons; do
   for trial in 0 1 2; do
-    evaluate mpc "$h" "" "$trial"
+    evaluate "mpc$tag" "$h" "" "$trial"
     for s in $run_seeds; do
-      evaluate polo "$h" "$s" "$trial" --value="$PWD/$out/runs/horizon$h/seed$s/weights.pb" --kappa=0
+      evaluate "polo$tag" "$h" "$s" "$trial" \
+        --value="$PWD/$out/runs/horizon$h/seed$s${LEARNER_FLAGS:+$tag}/weights.pb" --kappa=0
     done
   done
 done
