@@ -370,7 +370,9 @@ TEST(HandCubeNearTest, GoalsFollowTheCubeAndChangeExactlyEvery75Steps) {
     const std::vector<double> due = expected_goal(step / 75);
     task.Disturb(m, d.get(), seed, step);
     EXPECT_EQ(angle(goal(), previous) > 1e-9, step % 75 == 0) << "step " << step;
-    if (step % 75 == 0) EXPECT_LT(angle(goal(), due), 1e-12) << "step " << step;
+    if (step % 75 == 0) {
+      EXPECT_LT(angle(goal(), due), 1e-12) << "step " << step;
+    }
     previous = goal();
   }
 }

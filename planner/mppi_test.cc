@@ -230,7 +230,9 @@ TEST(MppiWeightsTest, AFloorRaisesTheTemperatureJustEnoughAndKeepsTheOrder) {
   double sum = 0;
   for (size_t k = 0; k < w.size(); ++k) {
     sum += w[k];
-    if (k > 0) EXPECT_LE(w[k], w[k - 1]) << k;  // Still ordered by score.
+    if (k > 0) {
+      EXPECT_LE(w[k], w[k - 1]) << k;  // Still ordered by score.
+    }
   }
   EXPECT_NEAR(sum, 1.0, 1e-12);
   EXPECT_GT(w[0], w[1]);  // Still a preference, not uniform.
