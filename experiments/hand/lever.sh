@@ -9,6 +9,10 @@
 #   bazel build -c opt //server:learner //experiments:mpc
 #   experiments/hand/lever.sh TASK OUT_DIR [HORIZONS] [RUN_SEEDS]
 #
+# Build right before: bazel-bin follows the last bazel command's -c, and a
+# stale learner refuses newer flags (its log then says "Unknown command
+# line flag"; the script stops there).
+#
 # Environment: MPC_FLAGS, extra flags for every evaluation (e.g.
 # --min_effective_samples=8), with TAG appended to the method names
 # (mpc_TAG, polo_TAG); LEARNER_FLAGS, extra flags for the POLO runs, whose
