@@ -130,8 +130,12 @@ absl::Status SetScalar(const RunFlag& row, absl::string_view text, Message* m,
 
 // The field's value as the help text shows it.
 std::string ValueText(const RunFlag& row, const polo::RunConfig& config) {
-  polo::RunConfig copy = config;
-  auto [m, f] = FieldAt(&copy, row.field);
+  const Message* m = &config;
+  const std::vector<std::string> parts = absl::StrSplit(row.field, '.');
+  for (size_t i = 0; i + 1 < parts.size(); ++i) {
+    m = &m->GetReflection()->GetMessage(*m, m->GetDescriptor()->FindFieldByName(parts[i]));
+  }
+  const FieldDescriptor* f = m->GetDescriptor()->FindFieldByName(parts.back());
   const Reflection* r = m->GetReflection();
   if (row.parse == Parse::kWidths) {
     std::vector<int> widths;

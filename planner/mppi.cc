@@ -134,6 +134,7 @@ double MppiWeightsWithFloor(absl::Span<const double> scores, double temperature,
   int alive = 0;
   constexpr double kDiverged = std::numeric_limits<double>::lowest();
   for (double s : scores) alive += s != kDiverged;
+  // The alive count itself is reached only as λ' -> ∞: stop just short.
   const double target = std::min(min_effective_samples, 0.999 * alive);
   double low = temperature, high = temperature;
   for (int i = 0; i < 200 && ess < target; ++i) {

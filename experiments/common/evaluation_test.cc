@@ -7,12 +7,12 @@
 
 #include <cstdlib>
 #include <memory>
-#include <random>
 #include <string>
 #include <vector>
 
 #include "learner/ensemble_weights.h"
 #include "learner/optimistic_value.h"
+#include "learner/test_weights.h"
 #include "models/registry.h"
 #include "planner/agent.h"
 #include "planner/thread_pool.h"
@@ -40,36 +40,11 @@ EvaluationOptions SmallOptions(uint64_t seed) {
   return options;
 }
 
-// A 3-member (8, 8) tanh ensemble with random weights, written to a file.
+// A 3-member (8, 8) tanh ensemble with random weights
+// (learner/test_weights.h).
 EnsembleWeights RandomEnsemble(int num_features, uint32_t seed) {
-  std::mt19937 rng(seed);
-  std::normal_distribution<float> normal(0.0f, 0.5f);
-  EnsembleWeights w;
-  EnsembleSpec* spec = w.mutable_spec();
-  spec->set_num_features(num_features);
-  spec->set_ensemble_size(3);
-  spec->add_hidden_sizes(8);
-  spec->add_hidden_sizes(8);
-  spec->set_activation(EnsembleSpec::TANH);
-  spec->set_prior_scale(1.0);
-  for (int i = 0; i < num_features; ++i) {
-    w.mutable_normalisation()->add_offset(0.0);
-    w.mutable_normalisation()->add_scale(1.0);
-  }
-  const int widths[] = {num_features, 8, 8, 1};
-  for (int k = 0; k < 3; ++k) {
-    EnsembleMember* member = w.add_members();
-    for (Mlp* net : {member->mutable_trained(), member->mutable_prior()}) {
-      for (int l = 0; l < 3; ++l) {
-        DenseLayer* layer = net->add_layers();
-        layer->set_in_features(widths[l]);
-        layer->set_out_features(widths[l + 1]);
-        for (int j = 0; j < widths[l] * widths[l + 1]; ++j) layer->add_weights(normal(rng));
-        for (int j = 0; j < widths[l + 1]; ++j) layer->add_bias(normal(rng));
-      }
-    }
-  }
-  return w;
+  return learner::RandomEnsembleWeights(
+      learner::MakeSpec(num_features, 3, {8, 8}, EnsembleSpec::TANH, 1.0), seed);
 }
 
 std::string WriteWeights(const EnsembleWeights& weights, const std::string& name) {
