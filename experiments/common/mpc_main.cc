@@ -24,6 +24,7 @@
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
 #include "absl/strings/str_cat.h"
+#include "absl/types/span.h"
 #include "experiments/common/evaluation.h"
 #include "experiments/common/trace.h"
 #include "learner/ensemble_weights.h"
@@ -51,6 +52,9 @@ ABSL_FLAG(std::optional<uint64_t>, untrained_value_seed, std::nullopt,
 ABSL_FLAG(std::string, trace, "",
           "write one CSV line per step (step, reward, the task's metrics, effective samples; "
           "with --value also the value of the state the step starts from)");
+ABSL_FLAG(bool, trace_features, false,
+          "with --trace and --value: also the value features of the state each step starts from "
+          "(columns x0, x1, ...), the input of the value column");
 ABSL_FLAG(std::string, record, "",
           "write every step's physics state to this file (models/state_file.h), for "
           "//tools:render");
@@ -157,8 +161,9 @@ int Run() {
   const bool with_value = (*evaluation)->value() != nullptr;
   experiments::Trace trace;
   if (!absl::GetFlag(FLAGS_trace).empty()) {
+    const int trace_features = absl::GetFlag(FLAGS_trace_features) ? task.num_features() : 0;
     if (absl::Status s = trace.Open(util::ResolveUserPath(absl::GetFlag(FLAGS_trace)),
-                                    task.metric_names(), with_value);
+                                    task.metric_names(), with_value, trace_features);
         !s.ok()) {
       return Fail(s);
     }
@@ -169,8 +174,14 @@ int Run() {
   run.steps = steps;
   run.value_before = trace.open();
   run.record_states = !record_path.empty();
+  // The features of s_t, the state the step starts from: the agent's before
+  // the first step, then those of the state each step reached.
+  const absl::Span<const double> start = (*evaluation)->agent().features();
+  std::vector<double> features_before(start.begin(), start.end());
   run.on_step = [&](const experiments::StepResult& result, const planner::Agent& agent) {
-    trace.Add(result.step, result.reward, agent.metrics(), result.planner, result.value_before);
+    trace.Add(result.step, result.reward, agent.metrics(), result.planner, result.value_before,
+              features_before);
+    features_before.assign(agent.features().begin(), agent.features().end());
     if (print_every > 0 && result.step % print_every == 0) PrintProgress(result, agent);
   };
   experiments::EpisodeRecord episode = (*evaluation)->Run(run);
