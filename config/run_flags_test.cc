@@ -32,13 +32,14 @@ TEST(RunFlagsTest, EveryRowNamesARunConfigFieldAndAFlagOfItsOwn) {
 
 TEST(RunFlagsTest, HelpPrintsThePapersDefaultAndEveryTaskThatDiffers) {
   EXPECT_EQ(RunFlagHelp("update_every"),
-            "Z: agent steps between updates (default 16; hand_cube, hand_cube_dapg, "
-            "hand_cube_near, hand_cube_near_dapg 25)");
+            "Z: agent steps between updates (default 16; adroit_cube, adroit_cube_uniform, "
+            "hand_cube, hand_cube_dapg, hand_cube_near, hand_cube_near_dapg 25)");
   EXPECT_EQ(RunFlagHelp("learning_rate"),
             "Adam learning rate (default 0.001; point_mass_box, point_mass_goal, point_mass_maze "
             "0.01)");
   EXPECT_EQ(RunFlagHelp("value_offset").substr(RunFlagHelp("value_offset").find("(default")),
-            "(default 0; hand_cube, hand_cube_dapg, hand_cube_near, hand_cube_near_dapg -5)");
+            "(default 0; adroit_cube, adroit_cube_uniform, hand_cube, hand_cube_dapg, "
+            "hand_cube_near, hand_cube_near_dapg -5)");
   EXPECT_EQ(RunFlagHelp("no_such_flag"), "");
 }
 

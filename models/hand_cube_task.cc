@@ -51,8 +51,11 @@ void FirstTwoColumns(const double quat[4], double* out) {
 
 }  // namespace
 
-HandCubeTask::HandCubeTask(std::string name, UniqueMjModel model, const Ids& ids, Goals goals)
-    : Task(std::move(name), std::move(model)),
+HandCubeTask::HandCubeTask(std::string name, UniqueMjModel model, const Ids& ids, Goals goals,
+                           const Layout& layout)
+    : Task(std::move(name), std::move(model), layout.substeps),
+      goal_position_{layout.goal_position[0], layout.goal_position[1], layout.goal_position[2]},
+      drop_height_(layout.drop_height),
       cube_body_(ids.cube_body),
       goal_body_(ids.goal_body),
       goal_mocap_(ids.goal_mocap),
@@ -107,7 +110,11 @@ absl::StatusOr<std::unique_ptr<Task>> HandCubeTask::Create(Goals goals, Contacts
     }
     mutable_model->opt.noslip_iterations = 20;
   }
-  return std::unique_ptr<Task>(new HandCubeTask(std::move(name), *std::move(model), ids, goals));
+  Layout layout;
+  std::copy(kGoalPosition, kGoalPosition + 3, layout.goal_position);
+  layout.drop_height = kPalmSurfaceHeight - kDropMargin;
+  return std::unique_ptr<Task>(
+      new HandCubeTask(std::move(name), *std::move(model), ids, goals, layout));
 }
 
 double HandCubeTask::RotationAngle(const double a[4], const double b[4]) {
@@ -123,8 +130,8 @@ double HandCubeTask::OrientationError(const mjData* d) const {
 
 double HandCubeTask::Reward(const mjModel* m, const mjData* d) const {
   const mjtNum* x_o = d->xpos + 3 * cube_body_;
-  const double l1 = std::fabs(x_o[0] - kGoalPosition[0]) + std::fabs(x_o[1] - kGoalPosition[1]) +
-                    std::fabs(x_o[2] - kGoalPosition[2]);
+  const double l1 = std::fabs(x_o[0] - goal_position_[0]) +
+                    std::fabs(x_o[1] - goal_position_[1]) + std::fabs(x_o[2] - goal_position_[2]);
   return -kPositionWeight * l1 - kOrientationWeight * OrientationError(d);
 }
 
@@ -135,7 +142,7 @@ void HandCubeTask::Features(const mjModel* m, const mjData* d, double* features)
   }
   const mjtNum* x_o = d->xpos + 3 * cube_body_;
   for (int i = 0; i < 3; ++i) {
-    features[48 + i] = std::clamp((x_o[i] - kGoalPosition[i]) / (2 * kCubeHalfEdge),
+    features[48 + i] = std::clamp((x_o[i] - goal_position_[i]) / (2 * kCubeHalfEdge),
                                   -kPositionFeatureLimit, kPositionFeatureLimit);
   }
   for (int i = 0; i < 6; ++i) features[51 + i] = d->qvel[cube_qvel_ + i];
@@ -154,7 +161,7 @@ void HandCubeTask::Metrics(const mjModel* m, const mjData* d, double* metrics) c
   const double degrees = OrientationError(d) * (180.0 / mjPI);
   metrics[0] = degrees;
   metrics[1] = degrees <= kWithinDegrees ? 1.0 : 0.0;
-  metrics[2] = d->xpos[3 * cube_body_ + 2] < kPalmSurfaceHeight - kDropMargin ? 1.0 : 0.0;
+  metrics[2] = d->xpos[3 * cube_body_ + 2] < drop_height_ ? 1.0 : 0.0;
 }
 
 void HandCubeTask::GoalQuaternion(uint64_t episode_seed, uint64_t draw, double quat[4]) {

@@ -215,15 +215,33 @@ class HandCubeTask : public Task {
   // and qvel.
   int cube_qpos() const { return cube_qpos_; }
   int cube_qvel() const { return cube_qvel_; }
+  // x_g (m, world): kGoalPosition here, the dice's rest position on the
+  // Adroit hand (AdroitCubeTask).
+  const double* goal_position() const { return goal_position_; }
 
- private:
+ protected:
+  // Addresses in the model: the cube's body and the goal's, the goal's
+  // mocap index, the cube's 3 position coordinates then its quaternion in
+  // qpos (a free joint, or 3 slides then a ball joint), its 6 velocities in
+  // qvel (linear in the world frame, then angular in its own).
   struct Ids {
     int cube_body = -1, goal_body = -1, goal_mocap = -1, cube_qpos = -1, cube_qvel = -1;
   };
-  HandCubeTask(std::string name, UniqueMjModel model, const Ids& ids, Goals goals);
+  // Where the hand holds the cube: x_g (m, world), the height (m) below
+  // which the cube's centre counts as dropped, physics steps per action.
+  struct Layout {
+    double goal_position[3] = {0, 0, 0};
+    double drop_height = 0;
+    int substeps = 1;
+  };
+  HandCubeTask(std::string name, UniqueMjModel model, const Ids& ids, Goals goals,
+               const Layout& layout);
   // Writes goal draw `draw` into d's goal mocap_quat.
   void SetGoal(mjData* d, uint64_t episode_seed, uint64_t draw) const;
 
+ private:
+  double goal_position_[3];
+  double drop_height_;
   int cube_body_, goal_body_, goal_mocap_, cube_qpos_, cube_qvel_;
   Goals goals_;
   std::vector<std::string> metric_names_;

@@ -28,10 +28,10 @@ UniqueMjModel Load(std::string_view file) {
   return model.ok() ? *std::move(model) : nullptr;
 }
 
-TEST(EmbeddedModelsTest, EmbedsTheFiveProjectModels) {
+TEST(EmbeddedModelsTest, EmbedsTheSixProjectModels) {
   std::vector<std::string_view> files = EmbeddedModelFiles();
   std::sort(files.begin(), files.end());
-  EXPECT_EQ(files, (std::vector<std::string_view>{"hand_cube.xml", "humanoid.xml",
+  EXPECT_EQ(files, (std::vector<std::string_view>{"adroit_cube.xml", "hand_cube.xml", "humanoid.xml",
                                                   "humanoid_box.xml", "point_mass_box.xml",
                                                   "point_mass_maze.xml"}));
   for (std::string_view file : files) {

@@ -8,6 +8,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "models/adroit_cube_task.h"
 #include "models/hand_cube_task.h"
 #include "models/humanoid_box_task.h"
 #include "models/humanoid_getup_task.h"
@@ -28,6 +29,9 @@ struct Entry {
 
 // Sorted by name.
 constexpr Entry kTasks[] = {
+    {"adroit_cube", false, [](const TaskOptions&) { return AdroitCubeTask::Create(); }},
+    {"adroit_cube_uniform", false,
+     [](const TaskOptions&) { return AdroitCubeTask::Create(HandCubeTask::Goals::kUniform); }},
     {"hand_cube", false, [](const TaskOptions&) { return HandCubeTask::Create(); }},
     {"hand_cube_dapg", false,
      [](const TaskOptions&) {

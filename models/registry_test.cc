@@ -29,6 +29,9 @@ struct Expected {
 
 const std::vector<Expected>& ExpectedTasks() {
   static const auto* tasks = new std::vector<Expected>{
+      {"adroit_cube", 75, 300, true, {"orientation_error_deg", "within_20deg", "cube_dropped"}},
+      {"adroit_cube_uniform", 75, 300, true,
+       {"orientation_error_deg", "within_20deg", "cube_dropped"}},
       {"hand_cube", 75, 300, true, {"orientation_error_deg", "within_20deg", "cube_dropped"}},
       {"hand_cube_dapg", 75, 300, true, {"orientation_error_deg", "within_20deg", "cube_dropped"}},
       {"hand_cube_near", 75, 300, true, {"orientation_error_deg", "within_20deg", "cube_dropped"}},
@@ -45,7 +48,7 @@ const std::vector<Expected>& ExpectedTasks() {
   return *tasks;
 }
 
-TEST_F(RegistryTest, ListsTheElevenTasksSorted) {
+TEST_F(RegistryTest, ListsTheThirteenTasksSorted) {
   std::vector<std::string> expected;
   for (const Expected& task : ExpectedTasks()) expected.push_back(task.name);
   EXPECT_EQ(TaskNames(), expected);

@@ -79,10 +79,22 @@ class Task {
   // False for reward-free worlds (point mass): Reward() then returns 0.
   virtual bool has_reward() const { return true; }
 
-  // r(s_t, a_t). Call right after mj_step(m, d) with d->ctrl == a_t: mj_step
-  // runs mj_forward on s_t before integrating, so the kinematics, sensors,
-  // actuator forces and mass-matrix factor in d still describe s_t, while
-  // qpos/qvel already hold s_{t+1}. Allocation-free.
+  // Physics steps (of model()->opt.timestep each) per agent step: the
+  // action is held through all of them (the Adroit hand takes 5 of 2 ms).
+  int substeps() const { return substeps_; }
+  // One agent step from the state d holds, with the action in d->ctrl:
+  // substeps() calls of mj_step. Every rollout, target and acting step goes
+  // through here. Allocation-free.
+  void Step(const mjModel* m, mjData* d) const {
+    for (int i = 0; i < substeps_; ++i) mj_step(m, d);
+  }
+
+  // r(s_t, a_t). Call right after Step(m, d) with d->ctrl == a_t: mj_step
+  // runs mj_forward on its start state before integrating, so the
+  // kinematics, sensors, actuator forces and mass-matrix factor in d still
+  // describe s_t (with substeps() > 1: the state the last physics step
+  // started from, one timestep before s_{t+1}), while qpos/qvel already hold
+  // s_{t+1}. Allocation-free.
   virtual double Reward(const mjModel* m, const mjData* d) const = 0;
 
   // Value features x(s) of the state whose kinematics and sensors d holds
@@ -120,11 +132,13 @@ class Task {
   }
 
  protected:
-  Task(std::string name, UniqueMjModel model) : name_(std::move(name)), model_(std::move(model)) {}
+  Task(std::string name, UniqueMjModel model, int substeps = 1)
+      : name_(std::move(name)), model_(std::move(model)), substeps_(substeps) {}
 
  private:
   std::string name_;
   UniqueMjModel model_;
+  int substeps_;
 };
 
 }  // namespace polo::models

@@ -48,7 +48,7 @@ AgentStep Agent::Step(uint64_t step, TerminalValue* value) {
   result.planner = mppi_->Optimize(state_.data(), step, value);
   absl::Span<const double> action = mppi_->action();
   for (int i = 0; i < m->nu; ++i) data_->ctrl[i] = action[i];
-  mj_step(m, data_.get());
+  task_->Step(m, data_.get());
   result.reward = task_->Reward(m, data_.get());
   std::copy(mppi_->nominal().begin(), mppi_->nominal().end(), plan_.begin());
   mppi_->Shift();
@@ -56,7 +56,7 @@ AgentStep Agent::Step(uint64_t step, TerminalValue* value) {
   // tasks); after the reward, so r(s_t, a_t) is scored on s_t as it was.
   ++episode_step_;
   task_->Disturb(m, data_.get(), episode_seed_, episode_step_);
-  // mj_step left the kinematics of s_t; features and metrics are of s_{t+1}.
+  // Step left the kinematics before s_{t+1}; features and metrics are of it.
   mj_forward(m, data_.get());
   Observe();
   return result;

@@ -92,7 +92,7 @@ void Rollouts::RunOne(int k, int worker, const double* state, const double* nomi
       ut[i] = value;
       d->ctrl[i] = value;
     }
-    mj_step(model_, d);
+    task_->Step(model_, d);
     if (settings_.with_reward) running += discount * task_->Reward(model_, d);
     discount *= settings_.gamma;
   }
@@ -103,7 +103,7 @@ void Rollouts::RunOne(int k, int worker, const double* state, const double* nomi
   diverged_[k] = diverged ? 1 : 0;
   returns_[k] = diverged ? std::numeric_limits<double>::lowest() : running;
   if (settings_.with_features) {
-    // mj_step left kinematics of s_{H-1}; the features are of s_H.
+    // Step left the kinematics before s_H; the features are of s_H.
     mj_forward(model_, d);
     task_->Features(model_, d, features_.data() + static_cast<size_t>(k) * nf_);
   }

@@ -215,8 +215,9 @@ int Run() {
   if (every < 1) return Fail(absl::StrCat("--every: got ", every, ", expected >= 1"));
   absl::StatusOr<std::unique_ptr<Renderer>> renderer = Renderer::Create(**task, width, height);
   if (!renderer.ok()) return Fail(std::string(renderer.status().message()));
-  // One mj_step per agent step.
-  absl::StatusOr<Encoders> encoders = OpenEncoders(width, height, 1.0 / (m->opt.timestep * every));
+  // One state per agent step, of substeps() physics steps each.
+  absl::StatusOr<Encoders> encoders =
+      OpenEncoders(width, height, 1.0 / (m->opt.timestep * (*task)->substeps() * every));
   if (!encoders.ok()) return Fail(std::string(encoders.status().message()));
 
   std::vector<unsigned char> rgb(static_cast<size_t>(width) * height * 3);

@@ -6,8 +6,8 @@
 //
 // Raw rate: one thread steps the model from the task's start state with
 // controls drawn like MPPI's (nominal 0 + N(0, σ²), clamped), restoring the
-// start state every H steps as rollouts do. Rollout rate: K·H physics steps
-// per MPPI iteration over its wall time. Ends with one key=value line for the
+// start state every H steps as rollouts do. Rollout rate: K·H agent steps
+// of substeps() physics steps each per MPPI iteration over its wall time. Ends with one key=value line for the
 // first task (humanoid at paper settings), then one per further task.
 #include <algorithm>
 #include <chrono>
@@ -117,7 +117,7 @@ double RolloutStepsPerSecond(const models::Task& task, int threads, double secon
   while (elapsed < seconds) {
     (*mppi)->Optimize(state.data(), step++, value);  // Same state: same work as raw.
     (*mppi)->Reset();
-    steps += static_cast<long>(horizon) * rollouts;
+    steps += static_cast<long>(horizon) * rollouts * task.substeps();
     elapsed = std::chrono::duration<double>(Clock::now() - start_time).count();
   }
   return steps / elapsed;

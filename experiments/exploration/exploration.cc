@@ -40,7 +40,7 @@ ExplorationRun RandomRun(const models::Task& task, int steps, uint64_t seed,
                                                      m->actuator_ctrlrange[2 * i + 1]);
       d->ctrl[i] = uniform(rng);
     }
-    mj_step(m, d.get());
+    task.Step(m, d.get());
     mj_forward(m, d.get());
     task.PlanarPosition(m, d.get(), xy);
     grid->Visit(xy[0], xy[1]);

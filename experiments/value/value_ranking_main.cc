@@ -161,7 +161,7 @@ class RankingCheck {
     models::RestorePhysicsState(m_, s_t, d_.get());
     for (int t = 0; t < h; ++t) {
       for (int i = 0; i < nu; ++i) d_->ctrl[i] = u[t * nu + i];
-      mj_step(m_, d_.get());
+      task_.Step(m_, d_.get());
     }
     mj_forward(m_, d_.get());
     mppi_->Reset();
@@ -171,7 +171,7 @@ class RankingCheck {
       const uint64_t episode_step = static_cast<uint64_t>(step + h + t);
       mppi_->Optimize(state_.data(), episode_step, continuation_value_);
       for (int i = 0; i < nu; ++i) d_->ctrl[i] = mppi_->action()[i];
-      mj_step(m_, d_.get());
+      task_.Step(m_, d_.get());
       ret += discount * task_.Reward(m_, d_.get());
       discount *= gamma;
       mppi_->Shift();
