@@ -54,6 +54,9 @@ ABSL_FLAG(std::string, run_dir, "",
           "run folder (config.json, metrics.jsonl, episodes.jsonl, checkpoints/); default "
           "/tmp/polo_runs/<task>-<time>");
 ABSL_FLAG(bool, resume, false, "continue from the latest checkpoint in --run_dir");
+ABSL_FLAG(bool, tensorboard, true,
+          "also write every episode and update as TensorBoard events to --run_dir/tb/ "
+          "(tensorboard --logdir RUN_DIR/tb)");
 ABSL_FLAG(int64_t, checkpoint_every_s, 60, "seconds between periodic checkpoints");
 ABSL_FLAG(bool, progress, true,
           "report progress on stderr: a live line on a terminal, otherwise one JSON line every "
@@ -106,12 +109,14 @@ int Fail(const absl::Status& status) {
 }
 
 // The learner's options from the flags: run folder (default
-// /tmp/polo_runs/<task>-<time>), resume, checkpoint period, listen address.
+// /tmp/polo_runs/<task>-<time>), resume, TensorBoard events, checkpoint
+// period, listen address.
 absl::StatusOr<polo::server::LearnerOptions> LearnerOptionsFromFlags(polo::RunConfig config) {
   polo::server::LearnerOptions options;
   options.config = std::move(config);
   options.run_dir = polo::util::ResolveUserPath(absl::GetFlag(FLAGS_run_dir));
   options.resume = absl::GetFlag(FLAGS_resume);
+  options.tensorboard = absl::GetFlag(FLAGS_tensorboard);
   if (options.run_dir.empty()) {
     if (options.resume) return absl::InvalidArgumentError("--resume: needs --run_dir");
     options.run_dir = absl::StrCat("/tmp/polo_runs/", options.config.task(), "-",

@@ -75,6 +75,9 @@ struct LearnerOptions {
   std::string run_dir;
   // Continue from the latest checkpoint in run_dir (NotFound if none).
   bool resume = false;
+  // Also write every episode and update as TensorBoard events, to
+  // run_dir/tb/ (run_folder.h).
+  bool tensorboard = true;
   absl::Duration checkpoint_period = absl::Minutes(5);
   // Shown by GetStatus.
   std::string listen_address;

@@ -101,7 +101,8 @@ absl::Status LearnerCore::Initialise() {
   if (absl::Status s = BuildParts(restore); !s.ok()) return s;
   const UpdateLoop::Stats restored = restore ? RestoreFrom(*restore) : UpdateLoop::Stats();
   if (!options_.run_dir.empty()) {
-    absl::StatusOr<std::unique_ptr<RunFolder>> folder = RunFolder::Create(options_.run_dir, config);
+    absl::StatusOr<std::unique_ptr<RunFolder>> folder =
+        RunFolder::Create(options_.run_dir, config, options_.tensorboard);
     if (!folder.ok()) return folder.status();
     run_folder_ = *std::move(folder);
   }

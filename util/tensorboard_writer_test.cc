@@ -8,7 +8,6 @@
 #include <cstdint>
 #include <filesystem>
 #include <fstream>
-#include <iterator>
 #include <string>
 #include <vector>
 
@@ -18,6 +17,7 @@
 #include "absl/strings/str_cat.h"
 #include "proto/tensorboard_event.pb.h"
 #include "util/crc32c.h"
+#include "util/event_file_reader.h"
 
 namespace polo::util {
 namespace {
@@ -28,28 +28,10 @@ uint64_t LittleEndian(const std::string& bytes, size_t at, int width) {
   return value;
 }
 
-// The events of a file, every frame and CRC checked (//tools:event_file_test
-// reads the same files with a reader of its own).
 std::vector<polo::tensorboard::Event> ReadEvents(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  std::vector<polo::tensorboard::Event> events;
-  size_t at = 0;
-  while (at < bytes.size()) {
-    EXPECT_LE(at + 12, bytes.size()) << "a torn header at byte " << at;
-    if (at + 12 > bytes.size()) break;
-    const uint64_t length = LittleEndian(bytes, at, 8);
-    EXPECT_EQ(LittleEndian(bytes, at + 8, 4), MaskedCrc32c(bytes.substr(at, 8))) << at;
-    EXPECT_LE(at + 16 + length, bytes.size()) << "a torn record at byte " << at;
-    if (at + 16 + length > bytes.size()) break;
-    const std::string data = bytes.substr(at + 12, length);
-    EXPECT_EQ(LittleEndian(bytes, at + 12 + length, 4), MaskedCrc32c(data)) << at;
-    polo::tensorboard::Event event;
-    EXPECT_TRUE(event.ParseFromString(data)) << at;
-    events.push_back(event);
-    at += 16 + length;
-  }
-  return events;
+  absl::StatusOr<std::vector<polo::tensorboard::Event>> events = ReadEventFile(path);
+  EXPECT_TRUE(events.ok()) << events.status();
+  return events.ok() ? *events : std::vector<polo::tensorboard::Event>();
 }
 
 class TensorBoardWriterTest : public ::testing::Test {
@@ -111,6 +93,26 @@ TEST(FramedRecordTest, IsLengthItsCrcDataAndTheDatasCrcLittleEndian) {
   EXPECT_EQ(LittleEndian(framed, 0, 8), 3u);
   EXPECT_EQ(framed.substr(12, 3), "abc");
   EXPECT_EQ(LittleEndian(framed, 15, 4), MaskedCrc32c("abc"));
+}
+
+// The reader the tests use must be able to fail: one flipped bit in an
+// event's data is caught by its CRC.
+TEST_F(TensorBoardWriterTest, AFlippedBitIsDataLossForTheReader) {
+  std::string path;
+  {
+    absl::StatusOr<std::unique_ptr<TensorBoardWriter>> writer = TensorBoardWriter::Create(dir_);
+    ASSERT_TRUE(writer.ok()) << writer.status();
+    ASSERT_TRUE((*writer)->AddScalars(7, absl::Now(), {{"episode/return", 1.5f}}).ok());
+    path = (*writer)->path();
+  }
+  std::fstream file(path, std::ios::in | std::ios::out | std::ios::binary);
+  file.seekg(-6, std::ios::end);  // Inside the last event's data.
+  const char byte = static_cast<char>(file.get());
+  file.seekp(-6, std::ios::end);
+  file.put(static_cast<char>(byte ^ 0x01));
+  file.close();
+  absl::StatusOr<std::vector<polo::tensorboard::Event>> events = ReadEventFile(path);
+  EXPECT_EQ(events.status().code(), absl::StatusCode::kDataLoss) << events.status();
 }
 
 // A stop and a resume within the same second must not overwrite the
