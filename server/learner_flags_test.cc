@@ -233,10 +233,9 @@ TEST_F(LearnerFlagsTest, HelpTextIsTheTablesWithTheDefaultsFromThePresets) {
   EXPECT_EQ(flag->Help(), config::RunFlagHelp("target_rollouts"));
   EXPECT_EQ(flag->Help(),
             "sampled rollouts per target round (default 64; adroit_cube, adroit_cube_uniform, "
-            "hand_cube, hand_cube_dapg, hand_cube_near, hand_cube_near_dapg, humanoid_box, "
-            "humanoid_getup, "
-            "humanoid_getup_sparse, humanoid_walk 24; "
-            "point_mass_box, point_mass_goal, point_mass_maze 16)");
+            "point_mass_box, point_mass_goal, point_mass_maze 16; hand_cube, hand_cube_dapg, "
+            "hand_cube_near, hand_cube_near_dapg, humanoid_box, humanoid_getup, "
+            "humanoid_getup_sparse, humanoid_walk 24)");
 }
 
 }  // namespace
