@@ -81,20 +81,24 @@ def free_port():
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="module")
-def run_dir(tmp_path_factory):
-    """A real run: 3 point-mass goal episodes of 16 steps, an update every
-    16 steps (about 2 s)."""
-    run = tmp_path_factory.mktemp("run")
-    flags = ["--task=point_mass_goal", "--total_steps=48", "--episode_length=16",
-             "--horizon=4", "--rollouts=4", "--update_every=16", "--gradient_steps=2",
-             "--minibatch_size=8", "--target_horizon=2", "--target_rollouts=2",
-             "--target_iterations=1", "--actor_threads=1", "--target_workers=1",
-             "--progress=false", "--seed=0", f"--listen=localhost:{free_port()}",
-             f"--run_dir={run}"]
-    done = subprocess.run([os.environ["LEARNER"]] + flags, capture_output=True, text=True,
+def run_learner(run, total_steps, *flags):
+    """A real run of point-mass goal episodes of 16 steps, an update every
+    16 steps (about 2 s for 48 steps)."""
+    args = ["--task=point_mass_goal", f"--total_steps={total_steps}", "--episode_length=16",
+            "--horizon=4", "--rollouts=4", "--update_every=16", "--gradient_steps=2",
+            "--minibatch_size=8", "--target_horizon=2", "--target_rollouts=2",
+            "--target_iterations=1", "--actor_threads=1", "--target_workers=1",
+            "--progress=false", "--seed=0", f"--listen=localhost:{free_port()}",
+            f"--run_dir={run}"] + list(flags)
+    done = subprocess.run([os.environ["LEARNER"]] + args, capture_output=True, text=True,
                           timeout=120)
     assert done.returncode == 0, done.stderr
+
+
+@pytest.fixture(scope="module")
+def run_dir(tmp_path_factory):
+    run = tmp_path_factory.mktemp("run")
+    run_learner(run, 48)
     return run
 
 
@@ -149,3 +153,9 @@ def test_the_tags_are_those_the_readme_lists(run_dir):
     system = {"system/states_per_second", "system/targets_per_second",
               "system/cpu_utilisation", "system/resident_bytes"}
     assert set(found) == episode | train | system
+
+
+def test_tensorboard_false_writes_no_events_and_the_lines_still(tmp_path):
+    run_learner(tmp_path, 16, "--tensorboard=false")
+    assert not (tmp_path / "tb").exists()
+    assert len(jsonl(tmp_path / "episodes.jsonl")) == 1
