@@ -51,7 +51,7 @@ ABSL_FLAG(std::string, admin_token_file, "",
 ABSL_FLAG(bool, insecure, false,
           "allow listening beyond loopback without TLS and tokens (a network you trust)");
 ABSL_FLAG(std::string, run_dir, "",
-          "run folder (config.json, metrics.jsonl, episodes.jsonl, checkpoints/); default "
+          "run folder (config.json, metrics.jsonl, episodes.jsonl, tb/, checkpoints/); default "
           "/tmp/polo_runs/<task>-<time>");
 ABSL_FLAG(bool, resume, false, "continue from the latest checkpoint in --run_dir");
 ABSL_FLAG(bool, tensorboard, true,

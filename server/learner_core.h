@@ -70,7 +70,7 @@ namespace polo::server {
 struct LearnerOptions {
   // Completed (CompleteRunConfig) and valid for its task; Create checks.
   polo::RunConfig config;
-  // Run folder for config.json, metrics.jsonl, episodes.jsonl and
+  // Run folder for config.json, metrics.jsonl, episodes.jsonl, tb/ and
   // checkpoints; "" = none (no checkpoints, no metrics files).
   std::string run_dir;
   // Continue from the latest checkpoint in run_dir (NotFound if none).
