@@ -16,7 +16,8 @@
 # Environment: MPC_FLAGS, extra flags for every evaluation (e.g.
 # --min_effective_samples=8), with TAG appended to the method names
 # (mpc_TAG, polo_TAG); LEARNER_FLAGS, extra flags for the POLO runs, whose
-# folders are then runs/horizonH/seedS_TAG.
+# folders are then runs/horizonH/seedS_TAG; METHODS, the evaluations to run
+# (default "mpc polo"; "polo" alone when plain MPC was measured already).
 #
 # Writes OUT_DIR/runs/horizonH/seedS/ (the run folders with time.txt) and
 # OUT_DIR/evaluations.csv: task, method, horizon, run_seed, trial,
@@ -27,6 +28,7 @@ set -euo pipefail
 task=$1 out=$2 horizons=${3:-"8 16"} run_seeds=${4:-"0"}
 learner=${LEARNER:-bazel-bin/cluster/learner}
 tag=${TAG:+_$TAG}
+methods=${METHODS:-"mpc polo"}
 read -r -a mpc_flags <<< "${MPC_FLAGS:-}"
 read -r -a learner_flags <<< "${LEARNER_FLAGS:-}"
 mpc=${MPC:-bazel-bin/experiments/common/mpc}
@@ -63,7 +65,8 @@ evaluate() {  # method horizon run_seed trial [mpc flags...]
 
 for h in $horizons; do
   for trial in 0 1 2; do
-    evaluate "mpc$tag" "$h" "" "$trial"
+    [[ " $methods " == *" mpc "* ]] && evaluate "mpc$tag" "$h" "" "$trial"
+    [[ " $methods " == *" polo "* ]] || continue
     for s in $run_seeds; do
       evaluate "polo$tag" "$h" "$s" "$trial" \
         --value="$PWD/$out/runs/horizon$h/seed$s${LEARNER_FLAGS:+$tag}/weights.pb" --kappa=0
