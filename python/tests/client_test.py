@@ -34,9 +34,11 @@ class Learner:
             [runfile("cluster/learner"), f"--listen={self.address}",
              f"--health_listen={self.health}", "--task=point_mass_maze", "--actors=1",
              "--target_workers=1", f"--run_dir={self.run_dir}", "--total_steps=0",
-             # Small MPPI and updates: the first update within seconds.
+             # Small MPPI and updates: the first update within a second or
+             # two, then a new weights version about every 64 / 250 s (the
+             # learner keeps 16: a checkpoint's version stays for seconds).
              "--horizon=8", "--rollouts=16", "--target_horizon=4", "--target_rollouts=8",
-             "--update_every=8", "--gradient_steps=2", "--minibatch_size=4",
+             "--update_every=64", "--gradient_steps=1", "--minibatch_size=4",
              "--min_replay_size=8",
              "--checkpoint_every_s=3600", f"--tls_cert={c}/server.pem",
              f"--tls_key={c}/server.key", f"--tls_client_ca={c}/ca.pem",
@@ -106,9 +108,14 @@ def test_status_progress_and_workers_have_the_clis_json_fields(learner):
     assert status["config"]["mode"] in ("SYNCHRONOUS", "ASYNCHRONOUS")
     assert status["run_dir"] == learner.run_dir
     progress = client.progress()
-    assert set(progress) == set(learner.cli_json("progress"))
+    cli = learner.cli_json("progress")
+    # last_episode appears when the first episode ends, which may fall
+    # between the two calls.
+    assert set(progress) - {"last_episode"} == set(cli) - {"last_episode"}
+    if "last_episode" in progress and "last_episode" in cli:
+        assert set(progress["last_episode"]) == set(cli["last_episode"])
     # 64-bit counts are ints, not the JSON form's strings.
-    assert isinstance(progress["agent_steps"], int) and progress["agent_steps"] >= 8
+    assert isinstance(progress["agent_steps"], int) and progress["agent_steps"] >= 64
     assert isinstance(progress["value_loss"], float)
     workers = client.workers()
     assert [set(w) for w in workers] == [set(w) for w in learner.cli_json("workers")["workers"]]
