@@ -138,12 +138,12 @@ void AdroitCubeTask::ApplyPresets(polo::RunConfig* c) const {
 }
 
 void AdroitCubeTask::SetCamera(mjvCamera* camera) const {
-  camera->lookat[0] = goal_position()[0] + 0.1;
+  camera->lookat[0] = goal_position()[0] + 0.08;
   camera->lookat[1] = goal_position()[1];
   camera->lookat[2] = goal_position()[2];
-  camera->distance = 0.55;
-  camera->azimuth = -115;
-  camera->elevation = -35;
+  camera->distance = 0.5;
+  camera->azimuth = -90;
+  camera->elevation = -60;
 }
 
 }  // namespace polo::models
