@@ -6,7 +6,7 @@
 # evaluations.csv within TOLERANCE, and hold the dice as recorded (the
 # first drop step, or none).
 #
-#   bazel test -c opt //experiments/hand:adroit_weights_test
+#   bazel test -c opt --test_tag_filters=slow //experiments/hand:adroit_weights_test
 #
 # Args: MPC_BINARY WEIGHTS EVALUATIONS_CSV METHOD HORIZON RUN_SEED [MPC_FLAGS...]
 set -euo pipefail
