@@ -1,5 +1,6 @@
 #include "cluster/local_workers.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <string>
 #include <utility>
@@ -11,6 +12,10 @@
 #include "rpc/serving_flags.h"
 
 namespace polo::cluster {
+
+int SplitActorThreads(int actors, int cores) {
+  return std::max(1, cores / std::max(1, actors));
+}
 
 absl::Status LocalWorkers::Validate(const LocalWorkersOptions& o) {
   if (o.actors < 0) return absl::InvalidArgumentError(absl::StrCat("actors: got ", o.actors, ", expected >= 0"));

@@ -41,6 +41,11 @@ struct LocalWorkersOptions {
   int target_threads = 1;
 };
 
+// Rollout threads per in-process actor when --actor_threads is 0 (its
+// default): the machine's `cores` split evenly over `actors` (each acts in
+// its own world, and in SYNCHRONOUS mode all act at once), at least 1.
+int SplitActorThreads(int actors, int cores);
+
 class LocalWorkers {
  public:
   // InvalidArgument naming the field unless actors and target_workers are
