@@ -5,11 +5,15 @@
 # libraries. The learner, which trains, must link it (the check checks).
 set -euo pipefail
 fail=0
+# ldd's whole output is read first: `ldd | grep -q` under pipefail fails at
+# random when grep exits early and ldd dies of SIGPIPE.
 for bin in worker/actor worker/target_worker server/cli; do
-  if ldd "$bin" | grep -qi torch; then
-    echo "$bin links LibTorch:"; ldd "$bin" | grep -i torch; fail=1
+  libs=$(ldd "$bin")
+  if grep -qi torch <<< "$libs"; then
+    echo "$bin links LibTorch:"; grep -i torch <<< "$libs"; fail=1
   fi
 done
-ldd cluster/learner | grep -qi torch || { echo "cluster/learner: no LibTorch found (is ldd working?)"; fail=1; }
+libs=$(ldd cluster/learner)
+grep -qi torch <<< "$libs" || { echo "cluster/learner: no LibTorch found (is ldd working?)"; fail=1; }
 [[ $fail == 0 ]] && echo "no_torch_test: ok"
 exit $fail
