@@ -10,7 +10,7 @@ each shows and the exact commands.
       time, appending a row per evaluation. Resumable.
   experiments/humanoid/humanoid_figures.py plot [--out DIR] [--results RUNS]
       Writes the figures' CSVs and PNGs into DIR/<figure>/ (fig3_left,
-      fig3_right, fig4a, fig4b, other_tasks) from DIR/mpc.csv,
+      fig3_right, fig4a, fig4b, other_tasks, several_actors) from DIR/mpc.csv,
       DIR/fig3_right/*_seedS.csv and the POLO run folders under RUNS
       (RUNS/<task>/[<variant>/]seedS/).
 
@@ -144,7 +144,8 @@ def plot(args):
     def mpc_rows(**match):
         return [r for r in mpc if all(str(r[k]) == str(v) for k, v in match.items())]
 
-    for draw in (plot_fig3_left, plot_fig3_right, plot_fig4a, plot_fig4b, write_other_tasks):
+    for draw in (plot_fig3_left, plot_fig3_right, plot_fig4a, plot_fig4b, write_other_tasks,
+                 plot_several_actors):
         draw(plt, args.out, args.results, mpc_rows)
 
 
@@ -291,6 +292,68 @@ def write_other_tasks(plt, out, results, mpc_rows):
     common.write_csv(common.figure_path(out, "other_tasks", "other_tasks.csv"),
               ["task", "method", "seed", "episodes", "last_mean_reward", "frac_standing",
                "mean_forward_speed"], rows)
+
+
+SEVERAL_ACTORS = ((1, "sync", ""), (4, "sync", "actors4"), (4, "async", "actors4_async"))
+LAST_STEPS = 2400  # "The last episodes": those ending in the last 2400 agent steps.
+
+
+def plot_several_actors(plt, out, results, mpc_rows):
+    # K actors against one, per total agent step (docs/design.md "Several
+    # actors"): episodes binned by the agent steps at their end, averaged
+    # within a seed, then over seeds with the seeds' range as a band.
+    rows, summary = [], []
+    fig, (ax_r, ax_s) = plt.subplots(1, 2, figsize=(10, 3.6))
+    for actors, mode, variant in SEVERAL_ACTORS:
+        runs = common.polo_runs(results, "humanoid_getup", variant)
+        if not runs:
+            continue
+        for seed, episodes in runs.items():
+            for e in episodes:
+                rows.append([actors, mode, seed, e["episode"], e["agent_steps"],
+                             e.get("worker_id", ""), f"{e['mean_reward']:.4f}",
+                             f"{e.get('frac_standing', 0):.3f}"])
+            end = max(e["agent_steps"] for e in episodes)
+            last = [e for e in episodes if e["agent_steps"] > end - LAST_STEPS]
+            standing = [e for e in episodes if e.get("frac_standing", 0) > 0]
+            summary.append([actors, mode, seed, len(episodes), end, len(last),
+                            f"{common.mean([e.get('frac_standing', 0) for e in last]):.3f}",
+                            f"{common.mean([e['mean_reward'] for e in last]):.4f}",
+                            f"{episodes[-1].get('frac_standing', 0):.3f}",
+                            standing[0]["agent_steps"] if standing else ""])
+        edges = list(range(LAST_STEPS, 12000 + 1, LAST_STEPS))
+        for ax, key in ((ax_r, "mean_reward"), (ax_s, "frac_standing")):
+            per_seed = []
+            for episodes in runs.values():
+                per_seed.append([common.mean([e.get(key, 0) for e in episodes
+                                              if edge - LAST_STEPS < e["agent_steps"] <= edge])
+                                 for edge in edges])
+            curve = [common.mean([p[i] for p in per_seed]) for i in range(len(edges))]
+            label = f"{actors} actor{'s' if actors > 1 else ''}, {mode} ({len(runs)} seeds)"
+            line, = ax.plot(edges, curve, marker="o", label=label)
+            if len(per_seed) > 1:
+                ax.fill_between(edges, [min(p[i] for p in per_seed) for i in range(len(edges))],
+                                [max(p[i] for p in per_seed) for i in range(len(edges))],
+                                color=line.get_color(), alpha=0.15)
+    if not rows:
+        plt.close(fig)
+        return
+    common.write_csv(common.figure_path(out, "several_actors", "several_actors_episodes.csv"),
+                     ["actors", "mode", "seed", "episode", "agent_steps", "worker_id",
+                      "mean_reward", "frac_standing"], rows)
+    common.write_csv(common.figure_path(out, "several_actors", "several_actors_summary.csv"),
+                     ["actors", "mode", "seed", "episodes", "agent_steps", "last_episodes",
+                      "last_frac_standing", "last_mean_reward", "final_episode_frac_standing",
+                      "first_standing_agent_steps"], summary)
+    ax_r.set_ylabel("mean reward per step")
+    ax_s.set_ylabel("share of steps standing")
+    for ax in (ax_r, ax_s):
+        ax.set_xlabel(f"total agent steps (episodes ending in each {LAST_STEPS})")
+        common.legend(ax, fontsize=8)
+    fig.suptitle("humanoid_getup: K actors against one, per total agent step")
+    fig.tight_layout()
+    fig.savefig(common.figure_path(out, "several_actors", "several_actors.png"), dpi=110)
+    plt.close(fig)
 
 
 def start_height(out, row):
