@@ -295,13 +295,32 @@ def write_other_tasks(plt, out, results, mpc_rows):
 
 
 SEVERAL_ACTORS = ((1, "sync", ""), (4, "sync", "actors4"), (4, "async", "actors4_async"))
-LAST_STEPS = 2400  # "The last episodes": those ending in the last 2400 agent steps.
+BLOCK_STEPS = 2400  # Points of the curves: about 2400 agent steps of experience each.
+
+
+def last_episodes(episodes):
+    """Each actor's last complete episode (one actor: the run's last)."""
+    last = {}
+    for e in episodes:
+        last[e.get("worker_id", "")] = e
+    return list(last.values())
+
+
+def episode_blocks(episodes, actors):
+    """Episodes grouped into blocks of about BLOCK_STEPS agent steps over all
+    actors: one actor's 4 consecutive 600-step episodes, or the j-th episode
+    of each of 4 actors."""
+    blocks = {}
+    for e in episodes:
+        per_block = max(1, round(BLOCK_STEPS / (e.get("length", 600) * actors)))
+        blocks.setdefault(e.get("worker_episode", e["episode"] - 1) // per_block, []).append(e)
+    return [blocks[k] for k in sorted(blocks)]
 
 
 def plot_several_actors(plt, out, results, mpc_rows):
     # K actors against one, per total agent step (docs/design.md "Several
-    # actors"): episodes binned by the agent steps at their end, averaged
-    # within a seed, then over seeds with the seeds' range as a band.
+    # actors"): a point per block of about 2400 agent steps, the seeds' mean
+    # with their range as a band.
     rows, summary = [], []
     fig, (ax_r, ax_s) = plt.subplots(1, 2, figsize=(10, 3.6))
     for actors, mode, variant in SEVERAL_ACTORS:
@@ -313,27 +332,26 @@ def plot_several_actors(plt, out, results, mpc_rows):
                 rows.append([actors, mode, seed, e["episode"], e["agent_steps"],
                              e.get("worker_id", ""), f"{e['mean_reward']:.4f}",
                              f"{e.get('frac_standing', 0):.3f}"])
-            end = max(e["agent_steps"] for e in episodes)
-            last = [e for e in episodes if e["agent_steps"] > end - LAST_STEPS]
+            last = last_episodes(episodes)
             standing = [e for e in episodes if e.get("frac_standing", 0) > 0]
-            summary.append([actors, mode, seed, len(episodes), end, len(last),
+            summary.append([actors, mode, seed, len(episodes),
+                            max(e["agent_steps"] for e in episodes), len(last),
                             f"{common.mean([e.get('frac_standing', 0) for e in last]):.3f}",
                             f"{common.mean([e['mean_reward'] for e in last]):.4f}",
-                            f"{episodes[-1].get('frac_standing', 0):.3f}",
                             standing[0]["agent_steps"] if standing else ""])
-        edges = list(range(LAST_STEPS, 12000 + 1, LAST_STEPS))
+        per_seed = {seed: episode_blocks(episodes, actors) for seed, episodes in runs.items()}
+        count = min(len(b) for b in per_seed.values())
+        steps = [common.mean([common.mean([e["agent_steps"] for e in b[i]])
+                              for b in per_seed.values()]) for i in range(count)]
         for ax, key in ((ax_r, "mean_reward"), (ax_s, "frac_standing")):
-            per_seed = []
-            for episodes in runs.values():
-                per_seed.append([common.mean([e.get(key, 0) for e in episodes
-                                              if edge - LAST_STEPS < e["agent_steps"] <= edge])
-                                 for edge in edges])
-            curve = [common.mean([p[i] for p in per_seed]) for i in range(len(edges))]
+            values = [[common.mean([e.get(key, 0) for e in b[i]]) for i in range(count)]
+                      for b in per_seed.values()]
+            curve = [common.mean([v[i] for v in values]) for i in range(count)]
             label = f"{actors} actor{'s' if actors > 1 else ''}, {mode} ({len(runs)} seeds)"
-            line, = ax.plot(edges, curve, marker="o", label=label)
-            if len(per_seed) > 1:
-                ax.fill_between(edges, [min(p[i] for p in per_seed) for i in range(len(edges))],
-                                [max(p[i] for p in per_seed) for i in range(len(edges))],
+            line, = ax.plot(steps, curve, marker="o", label=label)
+            if len(values) > 1:
+                ax.fill_between(steps, [min(v[i] for v in values) for i in range(count)],
+                                [max(v[i] for v in values) for i in range(count)],
                                 color=line.get_color(), alpha=0.15)
     if not rows:
         plt.close(fig)
@@ -343,12 +361,12 @@ def plot_several_actors(plt, out, results, mpc_rows):
                       "mean_reward", "frac_standing"], rows)
     common.write_csv(common.figure_path(out, "several_actors", "several_actors_summary.csv"),
                      ["actors", "mode", "seed", "episodes", "agent_steps", "last_episodes",
-                      "last_frac_standing", "last_mean_reward", "final_episode_frac_standing",
-                      "first_standing_agent_steps"], summary)
+                      "last_frac_standing", "last_mean_reward", "first_standing_agent_steps"],
+                     summary)
     ax_r.set_ylabel("mean reward per step")
     ax_s.set_ylabel("share of steps standing")
     for ax in (ax_r, ax_s):
-        ax.set_xlabel(f"total agent steps (episodes ending in each {LAST_STEPS})")
+        ax.set_xlabel(f"total agent steps (blocks of about {BLOCK_STEPS})")
         common.legend(ax, fontsize=8)
     fig.suptitle("humanoid_getup: K actors against one, per total agent step")
     fig.tight_layout()
