@@ -4,7 +4,8 @@ MPC evaluations and POLO run folders; results/humanoid/README.md says what
 each shows and the exact commands.
 
   experiments/humanoid/humanoid_figures.py run PART... [--mpc BIN] [--out DIR]
-      PART: fig3_right, fig3_left, fig3_polo, fig4b, tasks, tasks_polo (or all). Runs
+      PART: fig3_right, fig3_left, fig3_polo, fig4b, tasks, tasks_polo, several_actors
+      (or all). Runs
       //experiments:mpc (build it first: bazel build -c opt //experiments:mpc)
       for every evaluation of the part not yet in DIR/mpc.csv, one at a
       time, appending a row per evaluation. Resumable.
@@ -80,6 +81,17 @@ def evaluations_of(part, weights, results):
             for seed in (0, 1, 2):
                 out.append((f"tasks/mpc_{task}_seed{seed}", "tasks", task, "mpc", 32, 1.0, seed,
                             600, "", []))
+    elif part == "several_actors":
+        # As fig3_polo at H 32: MPC with each K-actor run's final value, 3 trials.
+        for actors, mode, variant in SEVERAL_ACTORS[1:]:
+            for run_seed in sorted(common.polo_runs(results, "humanoid_getup", variant)):
+                run_weights = os.path.join(results, "humanoid_getup", variant,
+                                           f"seed{run_seed}", "weights.pb")
+                for seed in range(3):
+                    out.append((f"several_actors/{variant}_run{run_seed}_seed{seed}",
+                                "several_actors", "humanoid_getup", f"polo_value_run{run_seed}",
+                                32, 1.0, seed, 600, run_weights,
+                                [f"--value={run_weights}", "--kappa=0"]))
     elif part == "tasks_polo":
         # As fig3_polo: MPC (H 32) with each run's final value, 3 trials.
         for task in OTHER_TASKS:
@@ -91,7 +103,7 @@ def evaluations_of(part, weights, results):
                                 [f"--value={run_weights}", "--kappa=0"]))
     else:
         sys.exit(f"humanoid_figures: unknown part '{part}'; expected fig3_right, fig3_left, "
-                 "fig3_polo, fig4b, tasks, tasks_polo or all")
+                 "fig3_polo, fig4b, tasks, tasks_polo, several_actors or all")
     return out
 
 
@@ -112,7 +124,8 @@ def summarise(trace_path):
 
 
 def run(args):
-    parts = (["fig3_right", "fig3_left", "fig3_polo", "fig4b", "tasks", "tasks_polo"]
+    parts = (["fig3_right", "fig3_left", "fig3_polo", "fig4b", "tasks", "tasks_polo",
+              "several_actors"]
              if args.parts == ["all"]
              else args.parts)
     keys = ["id", "figure", "task", "method", "horizon", "head_scale", "seed", "steps", "weights"]
@@ -320,7 +333,8 @@ def episode_blocks(episodes, actors):
 def plot_several_actors(plt, out, results, mpc_rows):
     # K actors against one, per total agent step (docs/design.md "Several
     # actors"): a point per block of about 2400 agent steps, the seeds' mean
-    # with their range as a band.
+    # with their range as a band. An actor's episode cut off by the run's
+    # end is not recorded, so a last block may hold fewer than K episodes.
     rows, summary = [], []
     fig, (ax_r, ax_s) = plt.subplots(1, 2, figsize=(10, 3.6))
     for actors, mode, variant in SEVERAL_ACTORS:
@@ -334,20 +348,32 @@ def plot_several_actors(plt, out, results, mpc_rows):
                              f"{e.get('frac_standing', 0):.3f}"])
             last = last_episodes(episodes)
             standing = [e for e in episodes if e.get("frac_standing", 0) > 0]
+            # The final value used greedily (MPC H 32, kappa 0, 3 trials).
+            if actors == 1:
+                evals = [r for r in mpc_rows(figure="fig3_polo", horizon=32)
+                         if r["id"].startswith(f"fig3_polo/h32_run{seed}_")]
+            else:
+                evals = [r for r in mpc_rows(figure="several_actors")
+                         if r["id"].startswith(f"several_actors/{variant}_run{seed}_")]
+            value = [common.mean([float(r[k]) for r in evals]) if evals else float("nan")
+                     for k in ("mean_reward", "frac_standing")]
             summary.append([actors, mode, seed, len(episodes),
                             max(e["agent_steps"] for e in episodes), len(last),
                             f"{common.mean([e.get('frac_standing', 0) for e in last]):.3f}",
                             f"{common.mean([e['mean_reward'] for e in last]):.4f}",
-                            standing[0]["agent_steps"] if standing else ""])
+                            standing[0]["agent_steps"] if standing else "", len(evals),
+                            f"{value[0]:.4f}", f"{value[1]:.3f}"])
         per_seed = {seed: episode_blocks(episodes, actors) for seed, episodes in runs.items()}
         count = min(len(b) for b in per_seed.values())
-        steps = [common.mean([common.mean([e["agent_steps"] for e in b[i]])
-                              for b in per_seed.values()]) for i in range(count)]
+        # At the block's end: the agent steps when its last episode ended.
+        steps = [common.mean([max(e["agent_steps"] for e in b[i]) for b in per_seed.values()])
+                 for i in range(count)]
         for ax, key in ((ax_r, "mean_reward"), (ax_s, "frac_standing")):
             values = [[common.mean([e.get(key, 0) for e in b[i]]) for i in range(count)]
                       for b in per_seed.values()]
             curve = [common.mean([v[i] for v in values]) for i in range(count)]
-            label = f"{actors} actor{'s' if actors > 1 else ''}, {mode} ({len(runs)} seeds)"
+            label = (f"{actors} actor{'s' if actors > 1 else ''}, {mode} "
+                     f"({len(runs)} seed{'s' if len(runs) > 1 else ''})")
             line, = ax.plot(steps, curve, marker="o", label=label)
             if len(values) > 1:
                 ax.fill_between(steps, [min(v[i] for v in values) for i in range(count)],
@@ -361,7 +387,8 @@ def plot_several_actors(plt, out, results, mpc_rows):
                       "mean_reward", "frac_standing"], rows)
     common.write_csv(common.figure_path(out, "several_actors", "several_actors_summary.csv"),
                      ["actors", "mode", "seed", "episodes", "agent_steps", "last_episodes",
-                      "last_frac_standing", "last_mean_reward", "first_standing_agent_steps"],
+                      "last_frac_standing", "last_mean_reward", "first_standing_agent_steps",
+                      "value_trials", "value_mean_reward", "value_frac_standing"],
                      summary)
     ax_r.set_ylabel("mean reward per step")
     ax_s.set_ylabel("share of steps standing")

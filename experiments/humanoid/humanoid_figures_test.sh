@@ -58,12 +58,17 @@ mkdir -p "${results}/humanoid_getup/actors4/seed0"
 for i in $(seq 1 20); do
   echo "{\"episode\":${i},\"agent_steps\":$((600 * i)),\"worker_id\":\"actor-$((i % 4))\",\"worker_episode\":$(((i - 1) / 4)),\"mean_reward\":0.${i},\"frac_standing\":$((i > 10))}"
 done > "${results}/humanoid_getup/actors4/seed0/episodes.jsonl"
+/usr/bin/python3 "${script}" run several_actors --mpc="${fake}" --out="${out}" --results="${results}" > /dev/null
+[[ $(grep -c '^several_actors/actors4_run0_seed' "${out}/mpc.csv") -eq 3 ]] || { echo "FAIL: several_actors rows"; exit 1; }
+grep -q -- "--horizon=32 .*--value=${results}/humanoid_getup/actors4/seed0/weights.pb --kappa=0" "${dir}/calls" \
+  || { echo "FAIL: 4-actor run's weights not used"; exit 1; }
 /usr/bin/python3 "${script}" plot --out="${out}" --results="${results}" > /dev/null
 # The last episodes: one actor's last (20, mean reward 0.2); each of four
-# actors' last (17-20, mean reward 0.185).
+# actors' last (17-20, mean reward 0.185); each run's value used greedily in
+# 3 trials of the stand-in (mean reward 1, standing 0.5).
 summary="${out}/several_actors/several_actors_summary.csv"
-grep -q '^1,sync,0,20,12000,1,0.500,0.2000,600$' "${summary}" || { echo "FAIL: 1 actor summary"; cat "${summary}"; exit 1; }
-grep -q '^4,sync,0,20,12000,4,1.000,0.1850,6600$' "${summary}" || { echo "FAIL: 4 actors summary"; cat "${summary}"; exit 1; }
+grep -q '^1,sync,0,20,12000,1,0.500,0.2000,600,3,1.0000,0.500$' "${summary}" || { echo "FAIL: 1 actor summary"; cat "${summary}"; exit 1; }
+grep -q '^4,sync,0,20,12000,4,1.000,0.1850,6600,3,1.0000,0.500$' "${summary}" || { echo "FAIL: 4 actors summary"; cat "${summary}"; exit 1; }
 [[ $(grep -c '^4,sync,0,' "${out}/several_actors/several_actors_episodes.csv") -eq 20 ]] || { echo "FAIL: 4 actors episodes"; exit 1; }
 [[ "$(head -c 8 "${out}/several_actors/several_actors.png" | od -An -tx1 | tr -d ' \n')" == "89504e470d0a1a0a" ]] \
   || { echo "FAIL: several_actors.png is not a PNG"; exit 1; }
