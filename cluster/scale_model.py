@@ -23,12 +23,14 @@ rollout threads. Two layouts:
              C / P + u + f (K + P) <= Z a / K,
          so each update still covers Z steps and the weights are one
          version old. A run takes L a / K. Past K_max no P is enough: the
-         update loop itself (u + f (K + P)) outlasts Z steps of acting.
+         update loop itself (u + f (K + P)) outlasts Z steps of acting, and
+         with the P of the shortest update each update covers
+         K u(P) / a > Z steps (fewer updates per agent step).
 
 per_actor_efficiency (the scale_bench definition: agent steps/s per actor
 at K over one actor's, the same target cores in both): sync with the
-target cores of K machines; async 1 while the update keeps the cadence and
-the learner's CPU (l per agent step) fits on --learner_cores.
+target cores of K machines; async 1 while the learner's CPU (l per agent
+step) fits on --learner_cores (actors never wait).
 """
 
 import argparse
@@ -47,23 +49,37 @@ def sync_round_s(args, k, target_cores):
             + args.fanout_s * (k + target_cores))
 
 
+MAX_TARGET_CORES = 256
+
+
+def async_update_s(args, k, p):
+    return args.target_core_s / p + args.update_s + args.fanout_s * (k + p)
+
+
 def async_target_cores(args, k):
-    """Fewest target cores keeping each update within Z steps of acting, or None."""
-    budget = args.update_every * actor_step_s(args) / k
-    for p in range(1, 4097):
-        if args.target_core_s / p + args.update_s + args.fanout_s * (k + p) <= budget:
-            return p
-    return None
+    """(P, steps per update): the fewest target cores keeping each update
+    within Z steps of acting; where none does, the P of the shortest update
+    (at most MAX_TARGET_CORES), whose updates then cover more than Z steps."""
+    a = actor_step_s(args)
+    budget = args.update_every * a / k
+    for p in range(1, MAX_TARGET_CORES + 1):
+        if async_update_s(args, k, p) <= budget:
+            return p, float(args.update_every)
+    p = min(range(1, MAX_TARGET_CORES + 1), key=lambda q: async_update_s(args, k, q))
+    return p, k * async_update_s(args, k, p) / a
 
 
 def k_max(args):
     """Largest K whose updates keep the cadence with some P (async), and the
     largest whose states the learner's cores take."""
-    k = 1
-    while async_target_cores(args, k + 1) is not None:
+    def keeps(k):
+        return async_target_cores(args, k)[1] <= args.update_every
+
+    k = 0
+    while keeps(k + 1):
         k += 1
     ingest = math.floor(args.learner_cores * actor_step_s(args) / args.learner_cpu_s_per_step)
-    return (k if async_target_cores(args, 1) is not None else 0), ingest
+    return k, ingest
 
 
 def rows(args):
@@ -74,7 +90,7 @@ def rows(args):
         rounds = steps / z
         t_sync = sync_round_s(args, k, c * k)
         eff_sync = sync_round_s(args, 1, c * k) / (k * t_sync)
-        p = async_target_cores(args, k)
+        p, per_update = async_target_cores(args, k)
         learner_cores = args.learner_cpu_s_per_step * k / a
         fits = learner_cores <= args.learner_cores
         out.append({
@@ -83,8 +99,9 @@ def rows(args):
             "sync_min": (rounds * t_sync + args.startup_s) / 60,
             "sync_efficiency": eff_sync,
             "async_target_cores": p,
-            "async_min": (steps * a / k + args.startup_s) / 60 if p else None,
-            "async_efficiency": 1.0 if (p and fits) else None,
+            "async_steps_per_update": per_update,
+            "async_min": (steps * a / k + args.startup_s) / 60,
+            "async_efficiency": 1.0 if fits else None,
             "learner_cores": learner_cores,
         })
     return out
@@ -94,17 +111,17 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     # Defaults: the humanoid presets on the project's 2-core machine
     # (docs/measurements.md names the run behind each).
-    parser.add_argument("--step_s", type=float, default=0.137,
+    parser.add_argument("--step_s", type=float, default=0.106,
                         help="a1: seconds per agent step of one actor on one thread")
-    parser.add_argument("--thread_efficiency", type=float, default=0.95,
+    parser.add_argument("--thread_efficiency", type=float, default=0.90,
                         help="rollout speed on c threads over c x one thread's")
-    parser.add_argument("--target_core_s", type=float, default=1.6,
+    parser.add_argument("--target_core_s", type=float, default=1.42,
                         help="C: core-seconds of one update's targets")
-    parser.add_argument("--update_s", type=float, default=0.05,
+    parser.add_argument("--update_s", type=float, default=0.035,
                         help="u: an update's learner time besides waiting for targets")
-    parser.add_argument("--fanout_s", type=float, default=0.001,
+    parser.add_argument("--fanout_s", type=float, default=0.00104,
                         help="f: publication time per weights subscriber")
-    parser.add_argument("--learner_cpu_s_per_step", type=float, default=0.002,
+    parser.add_argument("--learner_cpu_s_per_step", type=float, default=0.0064,
                         help="l: learner CPU seconds per agent step (ingest, jobs, training)")
     parser.add_argument("--learner_cores", type=int, default=2)
     parser.add_argument("--machine_cores", type=int, default=2)
@@ -123,20 +140,22 @@ def main():
 
     train, ingest = k_max(args)
     print(f"actor step on {args.machine_cores} threads: {actor_step_s(args):.4f} s; "
-          f"K_max: {train} actors (update loop, async), {ingest} (learner ingest on "
+          f"K_max: {train} actors (update loop, async, at most {MAX_TARGET_CORES} target "
+          f"cores), {ingest} (learner ingest on "
           f"{args.learner_cores} cores)")
     print("| K actor machines | sync: s per round | sync: run min | sync: per-actor efficiency "
-          "| async: target cores | async: run min | async: per-actor efficiency "
-          "| learner cores used |")
-    print("| --- | --- | --- | --- | --- | --- | --- | --- |")
+          "| async: target cores | async: steps per update | async: run min "
+          "| async: per-actor efficiency | learner cores used |")
+    print("| --- | --- | --- | --- | --- | --- | --- | --- | --- |")
 
     def fmt(x, spec):
         return "-" if x is None else format(x, spec)
 
     for r in rows(args):
         print(f"| {r['K']} | {r['sync_round_s']:.3f} | {r['sync_min']:.1f} "
-              f"| {r['sync_efficiency']:.2f} | {fmt(r['async_target_cores'], 'd')} "
-              f"| {fmt(r['async_min'], '.1f')} | {fmt(r['async_efficiency'], '.2f')} "
+              f"| {r['sync_efficiency']:.2f} | {r['async_target_cores']} "
+              f"| {r['async_steps_per_update']:.1f} | {r['async_min']:.1f} "
+              f"| {fmt(r['async_efficiency'], '.2f')} "
               f"| {r['learner_cores']:.2f} |")
 
 
