@@ -100,7 +100,7 @@ struct PhaseResult {
 
 class Phase {
  public:
-  Phase(const Binaries& bin, const std::string& dir, int actors) : dir_(dir), actors_(actors) {
+  Phase(const Binaries& bin, const std::string& dir, int actors) : actors_(actors) {
     std::filesystem::create_directories(dir);
     const int port = polo::util::FreePort();
     address_ = absl::StrCat("127.0.0.1:", port);
@@ -154,7 +154,7 @@ class Phase {
       if (absl::Now() > startup_deadline) {
         return absl::DeadlineExceededError(absl::StrCat(
             "--startup_timeout_s: fewer than --warmup_updates=", warmup, " updates after ",
-            absl::GetFlag(FLAGS_startup_timeout_s), " s (logs in ", dir_, ")"));
+            absl::GetFlag(FLAGS_startup_timeout_s), " s"));
       }
       std::optional<Sample> s = Take();
       if (s && s->progress.updates() >= warmup) begin = s;
@@ -230,7 +230,6 @@ class Phase {
     return s;
   }
 
-  std::string dir_;
   int actors_;
   std::string address_;
   std::unique_ptr<Subprocess> learner_;
@@ -309,7 +308,10 @@ int main(int argc, char** argv) {
       Phase phase(bin, absl::StrCat(dir, "/actors", k), k);
       r = phase.Measure();
     }  // Every process of the run ends before the next starts.
-    if (!r.ok()) return Fail(r.status());
+    if (!r.ok()) {  // The logs stay for a look.
+      return Fail(absl::Status(r.status().code(),
+                               absl::StrCat(r.status().message(), "\n(logs in ", dir, ")")));
+    }
     if (r->agent_steps <= 0) {
       return Fail(absl::InternalError(absl::StrCat(
           "no agent step in the measured ", r->wall_s, " s with ", k, " actors (logs in ", dir,
