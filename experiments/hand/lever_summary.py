@@ -43,6 +43,9 @@ def runs(lever):
     for run in sorted(glob.glob(os.path.join(lever, "runs", "*", "seed*"))):
         if not os.path.isdir(run):
             continue
+        if not os.path.exists(os.path.join(run, "time.txt")):  # lever.sh moves it in at the end
+            print(f"| {os.path.relpath(run, os.path.join(lever, 'runs'))} | still running | | | |")
+            continue
         episodes = [json.loads(line) for line in open(os.path.join(run, "episodes.jsonl"))]
         dropped = [e.get("mean_cube_dropped", 0) for e in episodes]
         cpu = 0.0
